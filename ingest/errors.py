@@ -1,0 +1,111 @@
+"""The exceptions jixiao raises, in one place.
+
+::
+
+    JixiaoError
+    ├── InputError          unreadable or malformed source input        → CLI exit 2, HTTP 400
+    │   └── LayoutError     an indicator cell in a layout we cannot read → CLI exit 2, HTTP 400
+    ├── UsageError          wrong arguments (a year that is not a year)  → CLI exit 2, HTTP 400
+    ├── ValidationFailed    the data violates the shapes                 → CLI exit 1, HTTP 422
+    ├── QueryError          a malformed or refused SPARQL request        → CLI exit 2, HTTP 400
+    └── StoreError          the store failed or cannot be reached        → CLI exit 3, HTTP 503
+
+Every error says where it happened: :class:`InputError` carries the file, the 1-based line
+and column (and the column's header name), so the one-line message leads a data officer to
+the cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "InputError",
+    "JixiaoError",
+    "LayoutError",
+    "QueryError",
+    "StoreError",
+    "UsageError",
+    "ValidationFailed",
+]
+
+
+class JixiaoError(Exception):
+    """Base class of every error jixiao reports to a user."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where in a source file something is: 1-based line and column."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    column_name: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+
+class InputError(JixiaoError):
+    """The source input cannot be read as a performance-target table."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int | None = None,
+        column: int | None = None,
+        column_name: str | None = None,
+    ) -> None:
+        self.location = Location(file, line, column, column_name)
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        loc = self.location
+        parts = [str(loc)]
+        if loc.line is not None:
+            detail = f"row at line {loc.line}"
+            if loc.column is not None:
+                detail += f", column {loc.column}"
+                if loc.column_name:
+                    detail += f" ({loc.column_name})"
+            parts.append(detail)
+        return f"{': '.join(parts)}: {self.message}"
+
+
+class LayoutError(InputError):
+    """An indicator cell is in no layout jixiao knows."""
+
+
+class UsageError(JixiaoError):
+    """The command or request was given wrong arguments."""
+
+
+class ValidationFailed(JixiaoError):
+    """The document violates the shapes; ``report`` is the validation report."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, report: object | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class QueryError(JixiaoError):
+    """A SPARQL query or update is malformed or refused."""
+
+
+class StoreError(JixiaoError):
+    """The store failed or cannot be reached."""
+
+    exit_code = 3

@@ -1,0 +1,64 @@
+# TEMPORARY NOTE FOR HELPERS (the lead removes it): several helpers edit this tree at once.
+# Do NOT commit or run git commands that change anything. Edit shared files (this one,
+# app.py, cli.py, loader.py, README.md, pyproject.toml, Makefile) only with small targeted
+# str_replace edits, re-reading right before each edit. Tools: /work/main/.venv/bin/.
+# Full working rules: /tmp/common.md
+"""The FastAPI application: thin routers over library functions.
+
+Build it with :func:`create_app` from a :class:`~.settings.Settings`; the store is opened
+when the app starts and closed when it stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from jixiao.ingest.errors import JixiaoError
+
+from .settings import Settings
+from .sparql import router as sparql_router
+from .store import load_vocabulary, open_store
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The jixiao HTTP service for ``settings`` (default: from the environment)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.store)
+        load_vocabulary(store)
+        app.state.store = store
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="jixiao",
+        summary="SPARQL endpoint and linked data for project performance-target tables "
+        "(项目支出绩效目标表).",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    @app.exception_handler(JixiaoError)
+    async def jixiao_error(request: Request, exc: JixiaoError) -> JSONResponse:
+        status = {1: 422, 2: 400, 3: 503}.get(exc.exit_code, 400)
+        return JSONResponse({"error": type(exc).__name__, "message": str(exc)}, status_code=status)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the service is up and its store answers."""
+        app.state.store.query("ASK { }")
+        return {"status": "ok"}
+
+    app.include_router(sparql_router)
+    return app

@@ -1,0 +1,123 @@
+# TEMPORARY NOTE FOR HELPERS (the lead removes it): several helpers edit this tree at once.
+# Do NOT commit or run git commands that change anything. Edit shared files (this one,
+# app.py, cli.py, loader.py, README.md, pyproject.toml, Makefile) only with small targeted
+# str_replace edits, re-reading right before each edit. Tools: /work/main/.venv/bin/.
+# Full working rules: /tmp/common.md
+"""The ingest pipeline: read → map → validate → load, for one source document.
+
+Reading and mapping are pure (``jixiao.ingest``); this module adds the store. A document's
+graph is replaced in one transaction, so a failure at any step leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from rdflib import URIRef
+
+from jixiao.ingest.errors import InputError, UsageError
+from jixiao.ingest.iris import IriMinter
+from jixiao.ingest.mapping import MappedDocument, map_table
+from jixiao.ingest.reader import read_table
+
+from .store import Store, load_vocabulary
+
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "SEEDS",
+    "IngestResult",
+    "check_year",
+    "ingest_file",
+    "map_source",
+]
+
+MIN_YEAR, MAX_YEAR = 1950, 2100
+
+# The bundled seed tables: (file name in jixiao.ingest/seeds, budget year)
+SEEDS: tuple[tuple[str, int], ...] = (
+    ("gzast-2023-project-performance-targets.txt", 2023),
+    ("gzast-2025-project-performance-targets.txt", 2025),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What one ingest loaded."""
+
+    document: URIRef
+    year: int
+    units: int
+    projects: int
+    indicators: int
+    triples: int
+    seconds: float
+
+
+def check_year(year: int | str) -> int:
+    """A budget year, or :class:`UsageError` for anything that is not one."""
+    try:
+        value = int(str(year).strip())
+    except ValueError:
+        raise UsageError(f"not a budget year: {year!r} (expected e.g. 2025)") from None
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise UsageError(f"not a budget year: {value} (expected {MIN_YEAR}–{MAX_YEAR})")
+    return value
+
+
+def map_source(data: bytes, source_name: str, year: int, minter: IriMinter) -> MappedDocument:
+    """Read and map one source document (pure; raises :class:`InputError`)."""
+    return map_table(read_table(data, source_name), check_year(year), minter)
+
+
+def read_source(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+
+
+def load_mapped(mapped: MappedDocument, store: Store, minter: IriMinter) -> None:
+    """Replace the document's graph and add its organisations, in one transaction."""
+    store.replace_graphs(
+        [(mapped.iri, mapped.triples)],
+        add=[(minter.organizations_graph, mapped.organization_triples)],
+    )
+
+
+def ingest_bytes(
+    data: bytes, source_name: str, year: int, store: Store, minter: IriMinter
+) -> IngestResult:
+    """Read, map and load one document; the store is untouched unless all succeed."""
+    started = time.perf_counter()
+    table = read_table(data, source_name)
+    mapped = map_table(table, check_year(year), minter)
+    load_vocabulary(store)
+    load_mapped(mapped, store, minter)
+    return IngestResult(
+        document=mapped.iri,
+        year=mapped.year,
+        units=len(table.units),
+        projects=len(table.projects),
+        indicators=sum(len(p.indicators) for p in table.projects),
+        triples=len(mapped.triples) + len(mapped.organization_triples),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def ingest_file(path: Path, year: int, store: Store, minter: IriMinter) -> IngestResult:
+    """Ingest one source file (the file's name, not its path, is recorded)."""
+    return ingest_bytes(read_source(path), path.name, year, store, minter)
+
+
+def seed_files() -> list[tuple[bytes, str, int]]:
+    """The bundled seed tables as (bytes, file name, year)."""
+    folder = files("jixiao.ingest").joinpath("seeds")
+    return [(folder.joinpath(name).read_bytes(), name, year) for name, year in SEEDS]

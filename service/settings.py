@@ -1,0 +1,52 @@
+"""The one settings object of jixiao, read from ``JIXIAO_*`` environment variables.
+
+Build it once (:func:`get_settings` in the CLI, ``Settings(...)`` in tests) and pass it in;
+nothing else reads the environment. Every setting has a default and a line of help, and the
+README's table of settings is checked against this class by a test.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """jixiao's settings; each field is also the environment variable ``JIXIAO_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="JIXIAO_", extra="ignore", frozen=True)
+
+    store: str = Field(
+        "data/store",
+        description="Where the graphs live: a directory (embedded Oxigraph store), "
+        "`:memory:`, or the URL of a remote SPARQL 1.1 endpoint.",
+    )
+    base_iri: str = Field(
+        "https://w3id.org/jixiao/id/",
+        description="Base under which instance IRIs are minted; "
+        "`GET /id/{rest}` serves `{base}{rest}`.",
+    )
+    host: str = Field("127.0.0.1", description="Address `jixiao serve` listens on.")
+    port: int = Field(8000, description="Port `jixiao serve` listens on.")
+    write_token: str | None = Field(
+        None,
+        description="Bearer token that SPARQL updates and Graph Store writes must carry; "
+        "unset means writes are refused.",
+    )
+    query_timeout: float = Field(
+        10.0, description="Seconds a SPARQL query may run before it is stopped."
+    )
+    max_rows: int = Field(
+        10000, description="Most result rows returned; more are cut and marked truncated."
+    )
+    max_body_bytes: int = Field(
+        10 * 1024 * 1024, description="Largest request body accepted (bytes); larger gets HTTP 413."
+    )
+    allow_external: bool = Field(
+        False, description="Allow SPARQL `SERVICE` and `LOAD` of outside IRIs."
+    )
+    cors_origins: str = Field(
+        "", description="Comma-separated origins allowed by CORS (`*` for any)."
+    )

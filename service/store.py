@@ -1,0 +1,165 @@
+"""Where the graphs live: the embedded Oxigraph store (on disk or in memory).
+
+Every backend speaks in pyoxigraph's result types (``QuerySolutions``, ``QueryBoolean``,
+``QueryTriples``), so the service and the CLI serialise results the same way whatever the
+store. :func:`open_store` picks the backend from the STORE setting: a directory is the
+embedded store; an ``http(s)://`` URL a remote SPARQL 1.1 store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.term import Node
+
+from jixiao.ingest.errors import QueryError, StoreError
+from jixiao.ontology import ONTOLOGY_IRI, vocabulary_graph
+
+__all__ = ["EmbeddedStore", "QueryResult", "Store", "open_store", "sparql_term"]
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+def sparql_term(term: Node) -> str:
+    """An rdflib term in SPARQL/N-Triples syntax (IRIs and literals only)."""
+    return term.n3()
+
+
+def _insert_data(graphs: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]]) -> str:
+    parts = ["INSERT DATA {"]
+    for graph, triples in graphs:
+        parts.append(f"GRAPH <{graph}> {{")
+        parts.extend(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+        parts.append("}")
+    parts.append("}")
+    return "\n".join(parts)
+
+
+class Store(Protocol):
+    """What jixiao needs of an RDF store."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult: ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def replace_graphs(
+        self,
+        replace: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]],
+        add: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]] = (),
+    ) -> None:
+        """Atomically: drop each graph of ``replace`` and fill it anew; add ``add``."""
+        ...
+
+    def named_graphs(self) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
+class EmbeddedStore:
+    """The embedded store: pyoxigraph on disk (``path``) or in memory (``path=None``).
+
+    The SPARQL default graph is the union of all named graphs unless a query names its
+    default graphs. Writes go through SPARQL Update, which Oxigraph applies in one
+    transaction: a document's graph is replaced entirely or not at all.
+    """
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from None
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph store (for bulk work in benchmarks and tests)."""
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        kwargs: dict[str, object] = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise QueryError(f"malformed query: {exc}") from None
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"the store failed: {exc}") from None
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed update: {exc}") from None
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"the store failed: {exc}") from None
+
+    def replace_graphs(
+        self,
+        replace: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]],
+        add: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]] = (),
+    ) -> None:
+        drops = " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph, _ in replace)
+        insert = _insert_data([*replace, *add])
+        self.update(f"{drops} ;\n{insert}" if drops else insert)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        """Flush what is written; the store object stays usable until garbage-collected."""
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                self._store.flush()
+
+
+def load_vocabulary(store: Store) -> None:
+    """Load the ontology and the SKOS indicator scheme into their own graph (replacing it)."""
+    vocabulary = vocabulary_graph()
+    store.replace_graphs([(URIRef(ONTOLOGY_IRI), list(vocabulary))])
+
+
+def open_store(location: str | Path | None, *, read_only: bool = False) -> Store:
+    """Open the store at ``location``: a directory, ``:memory:``, or a SPARQL endpoint URL."""
+    if location is None or str(location) == ":memory:":
+        return EmbeddedStore(None)
+    text = str(location)
+    if text.startswith(("http://", "https://")):
+        from .remote import RemoteStore
+
+        return RemoteStore(text)
+    return EmbeddedStore(Path(text), read_only=read_only)
