@@ -141,7 +141,7 @@ def _query(args: argparse.Namespace) -> int:
 
         store = RemoteStore(args.endpoint)
     else:
-        store = open_store(_settings(args).store, read_only=False)
+        store = open_store(_settings(args).store, read_only=True)
     result = store.query(text)
     fmt = args.format or ("table" if sys.stdout.isatty() else "json")
     if fmt == "table":

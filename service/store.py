@@ -76,10 +76,13 @@ class EmbeddedStore:
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
             elif read_only:
+                if not path.is_dir():
+                    raise StoreError(f"no store at {path} (load one with `jixiao ingest`)")
                 self._store = ox.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
@@ -142,7 +145,7 @@ class EmbeddedStore:
 
     def close(self) -> None:
         """Flush what is written; the store object stays usable until garbage-collected."""
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             with contextlib.suppress(OSError):
                 self._store.flush()
 

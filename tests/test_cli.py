@@ -135,6 +135,7 @@ def test_query_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_malformed_query_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["seed", "--store", str(tmp_path / "s")]) == 0
     assert main(["query", "--store", str(tmp_path / "s"), "SELECT WHERE {"]) == 2
     err = capsys.readouterr().err
     assert "malformed query" in err and "Traceback" not in err
