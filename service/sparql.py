@@ -1,101 +1,199 @@
-"""``/sparql``: the SPARQL 1.1 Protocol (query)."""
+"""``/sparql``: the SPARQL 1.1 Protocol — query, update, and the service description.
+
+Queries are open to all; updates need the write token (:func:`.protocol.check_write_token`).
+Every query runs within the limits of :mod:`.limits` (time, rows), and its result is
+negotiated against ``Accept`` with :mod:`.negotiation`. The default graph is the union of
+all graphs unless the request names ``default-graph-uri``/``named-graph-uri``.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
-from jixiao.ingest.errors import QueryError
-
-from .results import serialize
-from .store import QueryResult
+from .limits import Collected, checked, collect, read_body, run_limited
+from .negotiation import (
+    BOOLEAN_OFFERS,
+    RDF_OFFERS,
+    SOLUTIONS_OFFERS,
+    format_of,
+    negotiate,
+)
+from .protocol import (
+    MethodNotAllowed,
+    NotAcceptable,
+    Operation,
+    check_external,
+    check_write_token,
+    read_operation,
+    with_using,
+)
+from .results import PREFIXES, RDF_FORMATS
+from .service_description import describe_service
+from .settings import Settings
+from .writers import write
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["sparql"])
 
-_RESULT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
+_OFFERS = {"solutions": SOLUTIONS_OFFERS, "boolean": BOOLEAN_OFFERS, "triples": RDF_OFFERS}
+_DESCRIPTION_OFFERS = (
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/trig",
+    "application/n-quads",
+)
+_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "Query results (SELECT/ASK: SPARQL JSON, XML, CSV, TSV; "
+        "CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads), "
+        "negotiated by `Accept`; `X-Jixiao-Truncated: true` when the row cap cut it. "
+        "Without a query: the SPARQL Service Description (Turtle).",
+        "content": {m: {} for m in (*SOLUTIONS_OFFERS, *RDF_OFFERS)},
+    },
+    204: {"description": "Update applied."},
+    400: {"description": "Malformed or missing query/update (`{error, message}`)."},
+    401: {"description": "Update without `Authorization: Bearer <token>`."},
+    403: {"description": "Wrong token, writes disabled, or SERVICE/LOAD refused."},
+    406: {"description": "No result format fits `Accept`."},
+    413: {"description": "Request body larger than `max_body_bytes`."},
+    415: {"description": "POST body in an unsupported media type or charset."},
+    503: {"description": "Query time limit reached, or the store is unavailable."},
 }
-_RDF_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-}
-_MEDIA = {v: k for k, v in reversed(list({**_RESULT_TYPES, **_RDF_TYPES}.items()))}
+_QUERY_DOC = "The SPARQL query (GET, or POST form)."
+_GRAPH_DOC = "Default graph(s) of the query dataset (repeatable)."
+_NAMED_DOC = "Named graph(s) of the query dataset (repeatable)."
 
 
-def _accept(header: str, table: dict[str, str], default: str) -> str:
-    ranked = []
-    for i, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        ranked.append((-q, i, fields[0].lower()))
-    for q, _, media in sorted(ranked):
-        if q == 0:
-            continue
-        if media in table:
-            return table[media]
-        if media in ("*/*", "application/*", "text/*"):
-            return default
-    return default
+def _endpoint(request: Request) -> str:
+    return str(request.url.replace(query="", fragment="")).rstrip("?")
 
 
-async def _query_text(request: Request) -> tuple[str | None, list[str], list[str]]:
-    params = request.query_params
-    query = params.get("query")
-    default_graphs = params.getlist("default-graph-uri")
-    named_graphs = params.getlist("named-graph-uri")
-    if request.method == "POST":
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype == "application/x-www-form-urlencoded":
-            form = await request.form()
-            query = str(form.get("query")) if form.get("query") is not None else None
-            default_graphs += [str(v) for v in form.getlist("default-graph-uri")]
-            named_graphs += [str(v) for v in form.getlist("named-graph-uri")]
-        elif ctype == "application/sparql-query":
-            query = (await request.body()).decode("utf-8")
-    return query, default_graphs, named_graphs
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
 
 
-@router.api_route("/sparql", methods=["GET", "POST"])
-async def sparql(request: Request) -> Response:
-    """SPARQL 1.1 Protocol query operation; the default graph is the union of named graphs."""
-    query, default_graphs, named_graphs = await _query_text(request)
-    if not query:
-        return JSONResponse({"error": "QueryError", "message": "no query given"}, status_code=400)
+async def _handle(request: Request) -> Response:
+    settings = _settings(request)
+    body = await read_body(request, settings.max_body_bytes) if request.method == "POST" else b""
+    operation = read_operation(
+        request.method,
+        request.query_params.multi_items(),
+        request.headers.get("content-type"),
+        body,
+    )
+    if operation.kind == "describe-service":
+        return await _describe(request)
+    check_external(operation.text, settings.allow_external)
+    if operation.kind == "update":
+        return await _update(request, operation)
+    return await _query(request, operation)
+
+
+async def _query(request: Request, operation: Operation) -> Response:
+    settings = _settings(request)
+    accept = request.headers.get("accept")
+    if all(negotiate(accept, offers) is None for offers in _OFFERS.values()):
+        raise NotAcceptable(f"no result format fits Accept: {accept}")
     store = request.app.state.store
+    base = _endpoint(request)
 
-    def run() -> tuple[bytes, str]:
-        result: QueryResult = store.query(
-            query, default_graphs=default_graphs or None, named_graphs=named_graphs or None
+    def work(deadline: float) -> Collected:
+        result = store.query(
+            operation.text,
+            default_graphs=operation.default_graphs or None,
+            named_graphs=operation.named_graphs or None,
+            base_iri=base,
         )
-        accept = request.headers.get("accept", "")
-        if (
-            hasattr(result, "variables")
-            or isinstance(result, bool)
-            or type(result).__name__ == "QueryBoolean"
-        ):
-            fmt = _accept(accept, _RESULT_TYPES, "json")
-        else:
-            fmt = _accept(accept, _RDF_TYPES, "turtle")
-        return serialize(result, fmt), fmt
+        collected = collect(result, deadline=deadline, max_rows=settings.max_rows)
+        del result  # dropped here: pyoxigraph iterators may not leave their thread
+        return checked(collected)
 
-    try:
-        body, fmt = await run_in_threadpool(run)
-    except QueryError as exc:
-        return JSONResponse({"error": "QueryError", "message": str(exc)}, status_code=400)
-    return Response(body, media_type=_MEDIA[fmt])
+    collected = await run_limited(work, settings.query_timeout)
+    media = negotiate(accept, _OFFERS[collected.kind])
+    if media is None:
+        raise NotAcceptable(f"no {collected.kind} result format fits Accept: {accept}")
+    headers = {"Vary": "Accept"}
+    if collected.truncated:
+        headers["X-Jixiao-Truncated"] = "true"
+        headers["X-Jixiao-Max-Rows"] = str(settings.max_rows)
+    payload = await run_in_threadpool(write, collected, format_of(media))
+    return Response(payload, media_type=media, headers=headers)
+
+
+async def _update(request: Request, operation: Operation) -> Response:
+    settings = _settings(request)
+    check_write_token(request.headers.get("authorization"), settings.write_token)
+    text = with_using(operation.text, operation.using_graphs, operation.using_named_graphs)
+    store = request.app.state.store
+    await run_in_threadpool(lambda: store.update(text, base_iri=_endpoint(request)))
+    return Response(status_code=204)
+
+
+async def _describe(request: Request) -> Response:
+    media = negotiate(request.headers.get("accept"), _DESCRIPTION_OFFERS)
+    if media is None:
+        media = "text/turtle"  # a browser or a tool asking for results: still describe
+    store = request.app.state.store
+    graphs = await run_in_threadpool(store.named_graphs)
+    quads = describe_service(_endpoint(request), _settings(request), graphs)
+    rdf = RDF_FORMATS[format_of(media)]
+    if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        prefixes = {**PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#"}
+        payload = ox.serialize(quads, format=rdf, prefixes=prefixes)
+    elif rdf is ox.RdfFormat.N_QUADS:
+        payload = ox.serialize(quads, format=rdf)
+    else:
+        payload = ox.serialize([q.triple for q in quads], format=rdf)
+    return Response(payload, media_type=media, headers={"Vary": "Accept"})
+
+
+@router.get("/sparql", responses=_RESPONSES, summary="SPARQL query (GET) or service description")
+async def sparql_get(
+    request: Request,
+    query: Annotated[str | None, Query(description=_QUERY_DOC)] = None,
+    default_graph_uri: Annotated[
+        list[str] | None, Query(alias="default-graph-uri", description=_GRAPH_DOC)
+    ] = None,
+    named_graph_uri: Annotated[
+        list[str] | None, Query(alias="named-graph-uri", description=_NAMED_DOC)
+    ] = None,
+) -> Response:
+    """SPARQL 1.1 Protocol query by GET; without `query`, the SPARQL Service Description."""
+    return await _handle(request)
+
+
+@router.post(
+    "/sparql",
+    responses=_RESPONSES,
+    summary="SPARQL query or update (POST)",
+    openapi_extra={
+        "requestBody": {
+            "description": "A form (`query=` or `update=`, plus dataset parameters), or the "
+            "query/update itself as `application/sparql-query` / `application/sparql-update`. "
+            "Updates need `Authorization: Bearer <token>`.",
+            "content": {
+                "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                "application/sparql-query": {"schema": {"type": "string"}},
+                "application/sparql-update": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def sparql_post(request: Request) -> Response:
+    """SPARQL 1.1 Protocol query or update by POST (form or direct body)."""
+    return await _handle(request)
+
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other(request: Request) -> Response:
+    """Other methods are not part of the protocol."""
+    raise MethodNotAllowed(f"{request.method} is not allowed on /sparql; use GET or POST")

@@ -1,0 +1,202 @@
+"""``/store``: the SPARQL 1.1 Graph Store HTTP Protocol.
+
+A graph is named indirectly (``/store?graph=IRI``, ``/store?default``) or directly (the
+request URL ``/store/some/path`` *is* the graph IRI). Reads are open; PUT, POST and DELETE
+need the write token, like SPARQL updates.
+
+``?default`` is the store's own unnamed default graph, which holds nothing jixiao loads
+(every document lives in its named graph). SPARQL queries see the union of all graphs —
+this one included — as their default graph; the Graph Store Protocol reads and writes the
+real one, so what a client PUTs to ``?default`` is exactly what it GETs back.
+
+``GET /store`` without a graph returns the whole dataset (N-Quads or TriG, negotiated);
+``POST /store`` without a graph creates a new graph under ``/store/`` and answers
+``201 Created`` with its IRI in ``Location``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from email.parser import BytesParser
+from email.policy import HTTP
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from .limits import read_body
+from .negotiation import DATASET_OFFERS, format_of, negotiate
+from .protocol import (
+    BadRequest,
+    NotAcceptable,
+    NotFound,
+    UnsupportedMediaType,
+    check_write_token,
+    parse_iri,
+)
+from .results import PREFIXES, RDF_FORMATS
+from .settings import Settings
+from .store import Store
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["graph store"])
+
+GRAPH_OFFERS = (
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+)
+_INPUT = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
+_NO_GRAPH = object()
+
+
+def _target(request: Request, path: str | None) -> object:
+    """The graph a request names: an IRI, None (the default graph) or ``_NO_GRAPH``."""
+    params = request.query_params
+    graphs = params.getlist("graph")
+    has_default = "default" in params
+    if path is not None:
+        if graphs or has_default:
+            raise BadRequest("a direct graph URL takes no 'graph' or 'default' parameter")
+        return str(request.url.replace(query="", fragment=""))
+    if len(graphs) > 1 or (graphs and has_default):
+        raise BadRequest("name one graph: one 'graph=IRI' parameter, or 'default'")
+    if graphs:
+        return parse_iri(graphs[0], "graph")
+    return None if has_default else _NO_GRAPH
+
+
+def _parse_body(body: bytes, content_type: str | None, base: str) -> list[ox.Triple]:
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        message = BytesParser(policy=HTTP).parsebytes(
+            b"Content-Type: " + (content_type or "").encode("latin-1") + b"\r\n\r\n" + body
+        )
+        triples: list[ox.Triple] = []
+        for part in message.iter_parts():
+            payload = part.get_payload(decode=True)
+            triples += _parse_body(payload or b"", part.get("content-type"), base)  # type: ignore[arg-type]
+        return triples
+    rdf = _INPUT.get(media)
+    if rdf is None:
+        raise UnsupportedMediaType(
+            f"cannot read a graph in {media or 'no media type'}; send one of "
+            + ", ".join(sorted(_INPUT))
+        )
+    try:
+        quads = ox.parse(body, format=rdf, base_iri=base)
+        return [quad.triple for quad in quads]
+    except (SyntaxError, ValueError) as exc:
+        raise BadRequest(f"the {media} body does not parse: {exc}") from None
+
+
+def _graph_response(request: Request, triples: list[ox.Triple]) -> Response:
+    media = negotiate(request.headers.get("accept"), GRAPH_OFFERS)
+    if media is None:
+        raise NotAcceptable(f"no RDF format fits Accept: {request.headers.get('accept')}")
+    rdf = RDF_FORMATS[format_of(media)]
+    prefixes = PREFIXES if rdf is ox.RdfFormat.TURTLE else None
+    payload = b""
+    if request.method != "HEAD":
+        payload = ox.serialize(triples, format=rdf, prefixes=prefixes) or b""
+    return Response(payload, media_type=media, headers={"Vary": "Accept"})
+
+
+async def _dataset(request: Request, store: Store) -> Response:
+    media = negotiate(request.headers.get("accept"), DATASET_OFFERS)
+    if media is None:
+        raise NotAcceptable("the whole dataset comes as application/n-quads or application/trig")
+    if request.method == "HEAD":
+        return Response(b"", media_type=media)
+    payload = await run_in_threadpool(store.dump_dataset, RDF_FORMATS[format_of(media)])
+    return Response(payload, media_type=media, headers={"Vary": "Accept"})
+
+
+async def _serve(request: Request, path: str | None) -> Response:
+    settings: Settings = request.app.state.settings
+    store: Store = request.app.state.store
+    target = _target(request, path)
+    if request.method in ("GET", "HEAD"):
+        if target is _NO_GRAPH:
+            return await _dataset(request, store)
+        graph: str | None = target  # type: ignore[assignment]
+        if graph is not None and not await run_in_threadpool(store.has_graph, graph):
+            raise NotFound(f"no graph <{graph}> in the store")
+        triples = await run_in_threadpool(store.read_graph, graph)
+        return _graph_response(request, triples)
+
+    check_write_token(request.headers.get("authorization"), settings.write_token)
+    if request.method == "DELETE":
+        if target is _NO_GRAPH:
+            raise BadRequest("DELETE needs a graph: 'graph=IRI' or 'default'")
+        graph = target  # type: ignore[assignment]
+        if graph is not None and not await run_in_threadpool(store.has_graph, graph):
+            raise NotFound(f"no graph <{graph}> in the store")
+        await run_in_threadpool(store.drop_graph, graph)
+        return Response(status_code=204)
+
+    body = await read_body(request, settings.max_body_bytes)
+    created_location: str | None = None
+    if target is _NO_GRAPH:
+        if request.method == "PUT":
+            raise BadRequest("PUT needs a graph: 'graph=IRI' or 'default'")
+        created_location = str(request.url_for("graph_store_direct", path=uuid.uuid4().hex))
+        target = created_location
+    graph = target  # type: ignore[assignment]
+    triples = _parse_body(body, request.headers.get("content-type"), graph or str(request.url))
+    existed = graph is None or await run_in_threadpool(store.has_graph, graph)
+    replace = request.method == "PUT"
+    await run_in_threadpool(lambda: store.write_graph(graph, triples, replace=replace))
+    if created_location is not None:
+        return Response(status_code=201, headers={"Location": created_location})
+    return Response(status_code=204 if existed else 201)
+
+
+async def graph_store(request: Request) -> Response:
+    """Read (open) or write (token) a graph; the whole dataset without a graph parameter."""
+    return await _serve(request, None)
+
+
+async def graph_store_direct(request: Request, path: str) -> Response:
+    """The graph whose IRI is this URL."""
+    return await _serve(request, path)
+
+
+_DOC = {
+    200: {
+        "description": "The graph (Turtle, N-Triples, JSON-LD, RDF/XML) or, without a graph "
+        "parameter, the whole dataset (N-Quads, TriG)."
+    },
+    201: {"description": "Graph created (POST without a graph: `Location` names it)."},
+    204: {"description": "Graph replaced, merged or deleted."},
+    401: {"description": "Write without `Authorization: Bearer <token>`."},
+    404: {"description": "No such graph."},
+}
+for _method in _METHODS:
+    router.add_api_route(
+        "/store",
+        graph_store,
+        methods=[_method],
+        operation_id=f"graph_store_{_method.lower()}",
+        summary=f"Graph Store Protocol {_method} (?graph=IRI, ?default, or the whole dataset)",
+        responses=_DOC,  # type: ignore[arg-type]
+    )
+    router.add_api_route(
+        "/store/{path:path}",
+        graph_store_direct,
+        methods=[_method],
+        name="graph_store_direct",
+        operation_id=f"graph_store_direct_{_method.lower()}",
+        summary=f"Graph Store Protocol {_method} (direct: this URL is the graph IRI)",
+    )

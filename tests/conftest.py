@@ -1,0 +1,134 @@
+"""Shared fixtures: the app in process, free ports, real server subprocesses.
+
+* ``app_client(settings)`` — an ``httpx.AsyncClient`` on the real app (lifespan run), for
+  ``@pytest.mark.anyio`` tests.
+* ``free_port()`` — a free loopback port.
+* ``jixiao_server`` — a real ``jixiao serve`` subprocess on a seeded temporary store
+  (session-wide; its base URL and write token as a :class:`Server`).
+* ``oxigraph_server`` — a real ``oxigraph serve --union-default-graph`` subprocess.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from jixiao.service.app import create_app
+from jixiao.service.settings import Settings
+
+BIN = Path(sys.executable).parent
+WRITE_TOKEN = "test-token"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def app_client(
+    settings: Settings, base_url: str = "http://testserver"
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the real app, in process, with its lifespan (store open/close)."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            yield client
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server subprocess."""
+
+    url: str
+    token: str | None = None
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}: {url}")
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not come up: {url}")
+
+
+@contextlib.contextmanager
+def running(command: list[str], probe: str, env: dict[str, str] | None = None) -> Iterator[None]:
+    """Run ``command`` until the block ends; ``probe`` is polled until it answers."""
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_until_up(probe, process)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store directory with the two seed tables loaded (by the real CLI)."""
+    store = tmp_path_factory.mktemp("seeded") / "store"
+    subprocess.run(
+        [str(BIN / "jixiao"), "seed", "--store", str(store)], check=True, capture_output=True
+    )
+    return store
+
+
+@pytest.fixture(scope="session")
+def jixiao_server(seeded_store: Path) -> Iterator[Server]:
+    """``jixiao serve`` on the seeded store, on a free port, with a write token."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [str(BIN / "jixiao"), "serve", "--store", str(seeded_store), "--port", str(port)]
+    with running(command, f"{url}/healthz", env={"JIXIAO_WRITE_TOKEN": WRITE_TOKEN}) as _:
+        yield Server(url, WRITE_TOKEN)
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path) -> Iterator[Server]:
+    """``oxigraph serve`` on an empty store in ``tmp_path``, union default graph on."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        str(BIN / "oxigraph"),
+        "serve",
+        "--location",
+        str(tmp_path / "oxigraph"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
+    with running(command, f"{url}/query?query=ASK%7B%7D") as _:
+        yield Server(url)
