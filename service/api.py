@@ -1,0 +1,229 @@
+"""``/api/…``: the cross-year questions as JSON (or CSV), documented in the OpenAPI schema.
+
+Thin routes over :mod:`.canned`: each runs one canned query with its year parameters bound
+and returns its rows (``?format=csv`` for a CSV table). The same rows come from posting the
+query text (:meth:`CannedQuery.render`) to ``/sparql``; a test holds the two to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from jixiao.ingest.errors import UsageError
+
+from .canned import CannedQuery, QueryRows, load_queries, run_canned
+from .loader import check_year
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["cross-year questions"])
+
+Number = int | float | None
+Text = str | None
+
+
+class RecurringRow(BaseModel):
+    """One recurring series in one budget year."""
+
+    unitName: Text = Field(description="the funding unit (资金使用单位)")
+    series: Text = Field(description="IRI of the jx:ProjectSeries")
+    seriesLabel: Text = Field(description="the series' name (its first project's)")
+    year: Number = Field(description="budget year")
+    names: Text = Field(description="the projects' names that year, ' / '-separated")
+    projects: Number = Field(description="how many projects the series has that year")
+    amountTotal: Number = Field(description="their total amount (万元)")
+
+
+class AmountChangeRow(BaseModel):
+    """A series that recurs from year A to year B, with its amounts."""
+
+    unitName: Text
+    series: Text
+    seriesLabel: Text
+    yearA: Number
+    namesA: Text
+    projectsA: Number
+    amountA: Number = Field(description="total amount in year A (万元)")
+    yearB: Number
+    namesB: Text
+    projectsB: Number
+    amountB: Number = Field(description="total amount in year B (万元)")
+    change: Number = Field(description="amountB − amountA (万元)")
+    changePercent: Number = Field(description="the change in percent of amountA")
+
+
+class NewOrDiscontinuedRow(BaseModel):
+    """A project new in year B, or discontinued after year A."""
+
+    unitName: Text
+    status: Literal["new", "discontinued"] | None
+    yearA: Number
+    yearB: Number
+    year: Number = Field(description="the project's budget year")
+    project: Text = Field(description="IRI of the jx:Project")
+    name: Text
+    amountTotal: Number
+    series: Text
+
+
+class TargetChangeRow(BaseModel):
+    """An indicator's annual target in year A and in year B, and how it changed."""
+
+    unitName: Text
+    series: Text
+    seriesLabel: Text
+    change: (
+        Literal["increased", "decreased", "unchanged", "reworded", "added", "removed"] | None
+    ) = Field(description="how the target changed")
+    yearA: Number
+    yearB: Number
+    projectA: Text
+    projectNameA: Text
+    indicatorA: Text
+    indicatorNameA: Text
+    rawA: Text = Field(description="the year-A target as written")
+    comparatorA: Text = Field(description="≥ ≤ > < = ≈ –")
+    numberA: Number
+    unitA: Text
+    projectB: Text
+    projectNameB: Text
+    indicatorB: Text
+    indicatorNameB: Text
+    rawB: Text
+    comparatorB: Text
+    numberB: Number
+    unitB: Text
+
+
+RowT = TypeVar("RowT", bound=BaseModel)
+
+
+class Answer(BaseModel, Generic[RowT]):
+    """A canned query's answer: which query, the bound parameters, the columns and rows."""
+
+    query: str = Field(description="the canned query's name")
+    title: str
+    parameters: dict[str, str | int]
+    columns: list[str]
+    rows: list[RowT]
+    truncated: bool = Field(description="true when rows were cut at the row limit")
+
+
+class ParameterInfo(BaseModel):
+    name: str
+    type: str
+    required: bool
+    help: str
+
+
+class QueryInfo(BaseModel):
+    """A canned query: what it answers, its parameters and its SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    parameters: list[ParameterInfo]
+    text: str
+
+
+YearA = Annotated[str, Query(description="the earlier budget year (an integer)", examples=["2023"])]
+YearB = Annotated[str, Query(description="the later budget year (an integer)", examples=["2025"])]
+Unit = Annotated[
+    str | None,
+    Query(description="only this funding unit (its name)", examples=["广州市科学技术协会"]),
+]
+Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
+
+
+def _answer(
+    request: Request, name: str, values: dict[str, object], fmt: str
+) -> dict[str, object] | Response:
+    query: CannedQuery = load_queries()[name]
+    if "yearA" in values:  # a year that is not one is a UsageError (HTTP 400), not a 422
+        year_a, year_b = check_year(str(values["yearA"])), check_year(str(values["yearB"]))
+        if year_a >= year_b:
+            raise UsageError(f"yearA must be earlier than yearB: {year_a}, {year_b}")
+        values = {**values, "yearA": year_a, "yearB": year_b}
+    max_rows = request.app.state.settings.max_rows
+    rows: QueryRows = run_canned(request.app.state.store, query, values, max_rows=max_rows)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=rows.columns, lineterminator="\r\n")
+        writer.writeheader()
+        for row in rows.rows:
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
+    bound = {k: v for k, v in values.items() if isinstance(v, str | int)}
+    return {
+        "query": name,
+        "title": query.title,
+        "parameters": bound,
+        "columns": rows.columns,
+        "rows": rows.rows,
+        "truncated": rows.truncated,
+    }
+
+
+_CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "rows as JSON, or CSV"}
+}
+
+
+@router.get("/queries", response_model=list[QueryInfo])
+def queries() -> list[dict[str, object]]:
+    """Every canned query, with its title, description, parameters and SPARQL text."""
+    return [
+        {
+            "name": q.name,
+            "title": q.title,
+            "description": q.description,
+            "parameters": [
+                {"name": p.name, "type": p.type, "required": p.required, "help": p.help}
+                for p in q.parameters
+            ],
+            "text": q.text,
+        }
+        for q in load_queries().values()
+    ]
+
+
+@router.get("/recurring", response_model=Answer[RecurringRow], responses=_CSV)
+def recurring(request: Request, unit: Unit = None, format: Format = "json") -> object:
+    """Recurring projects, year by year: series with projects in more than one year."""
+    return _answer(request, "recurring-series", {"unitName": unit}, format)
+
+
+@router.get("/amount-changes", response_model=Answer[AmountChangeRow], responses=_CSV)
+def amount_changes(
+    request: Request, yearA: YearA, yearB: YearB, unit: Unit = None, format: Format = "json"
+) -> object:
+    """Projects that recur from yearA to yearB, with their amounts and the change."""
+    return _answer(
+        request, "amount-changes", {"yearA": yearA, "yearB": yearB, "unitName": unit}, format
+    )
+
+
+@router.get("/new-and-discontinued", response_model=Answer[NewOrDiscontinuedRow], responses=_CSV)
+def new_and_discontinued(
+    request: Request, yearA: YearA, yearB: YearB, unit: Unit = None, format: Format = "json"
+) -> object:
+    """Projects new in yearB, and projects of yearA not continued in yearB."""
+    return _answer(
+        request, "new-and-discontinued", {"yearA": yearA, "yearB": yearB, "unitName": unit}, format
+    )
+
+
+@router.get("/target-changes", response_model=Answer[TargetChangeRow], responses=_CSV)
+def target_changes(
+    request: Request, yearA: YearA, yearB: YearB, unit: Unit = None, format: Format = "json"
+) -> object:
+    """Targets of recurring projects from yearA to yearB: changed, added and removed."""
+    return _answer(
+        request, "target-changes", {"yearA": yearA, "yearB": yearB, "unitName": unit}, format
+    )
