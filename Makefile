@@ -7,7 +7,7 @@ STORE ?= data/store
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run seed test lint typecheck format bench clean
+.PHONY: setup system-deps run seed test lint typecheck format bench clean
 
 setup: $(STAMP)  ## create .venv and install jixiao with its test tools (idempotent)
 
@@ -16,6 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# Debian packages the tests use: headless Chromium for the browser test (Playwright drives
+# /usr/bin/chromium and downloads no browser of its own). Needs root; skipped otherwise.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing and not root: the browser test will be skipped"; fi; }
 
 seed: setup  ## load the bundled seed tables into $(STORE)
 	$(BIN)/jixiao seed --store $(STORE)
@@ -36,7 +43,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup lint typecheck  ## set up, then the whole test suite
+test: setup system-deps lint typecheck  ## set up, then the whole test suite
 	$(BIN)/pytest
 
 bench: setup  ## benchmarks; writes BENCHMARKS.md and bench-results.json

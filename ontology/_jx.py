@@ -48,6 +48,11 @@ class JX(DefinedNamespace):
     level-1 and level-2 categories, and its annual and (where given) implementation-period
     targets."""
 
+    IndicatorMatch: URIRef
+    """Indicator match. A qualified record of an indicator's continuity (jx:continues): the later
+    indicator (jx:continuityOf), the indicator of the nearest earlier year it carries on
+    (jx:continuedIndicator), the method (jx:matchMethod) and the score (jx:matchScore)."""
+
     MatchMethod: URIRef
     """Match method. How a cross-year link (a project's place in a series, or an indicator's
     continuity) was made. The individuals are jx:exactName, jx:normalizedName, jx:similarName
@@ -87,9 +92,16 @@ class JX(DefinedNamespace):
     comparator: URIRef
     """Comparator. The kind of comparison the target makes with its number or range."""
 
+    continuedIndicator: URIRef
+    """Continued indicator. The indicator of the nearest earlier year that the later indicator
+    (jx:continuityOf) carries on."""
+
     continues: URIRef
     """Continues. The indicator of the nearest earlier budget year, in the same project series,
     that this indicator carries on. Absent when there is none."""
+
+    continuityOf: URIRef
+    """Continuity of. The later indicator whose continuity this indicator match records."""
 
     department: URIRef
     """Department. The department a budget document belongs to (部门名称)."""
@@ -183,7 +195,8 @@ class JX(DefinedNamespace):
     or "22-社会效益"."""
 
     matchScore: URIRef
-    """Match score. How closely the matched projects agree, from 0 (not at all) to 1 (identical)."""
+    """Match score. How closely the matched projects (or indicators) agree, from 0 (not at all)
+    to 1 (identical)."""
 
     maxValue: URIRef
     """Upper bound. The upper bound of a jx:between range, e.g. 24 for "2-24小时"."""

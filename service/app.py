@@ -1,8 +1,3 @@
-# TEMPORARY NOTE FOR HELPERS (the lead removes it): several helpers edit this tree at once.
-# Do NOT commit or run git commands that change anything. Edit shared files (this one,
-# app.py, cli.py, loader.py, README.md, pyproject.toml, Makefile) only with small targeted
-# str_replace edits, re-reading right before each edit. Tools: /work/main/.venv/bin/.
-# Full working rules: /tmp/common.md
 """The FastAPI application: thin routers over library functions.
 
 Build it with :func:`create_app` from a :class:`~.settings.Settings`; the store is opened
@@ -19,9 +14,14 @@ from fastapi.responses import JSONResponse
 
 from jixiao.ingest.errors import JixiaoError
 
+from . import linked_data, operations, pages, void
+from .api import router as api_router
+from .graph_store import router as graph_store_router
+from .series_page import router as series_page_router
 from .settings import Settings
 from .sparql import router as sparql_router
 from .store import load_vocabulary, open_store
+from .validation import router as validation_router
 
 __all__ = ["create_app"]
 
@@ -51,8 +51,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(JixiaoError)
     async def jixiao_error(request: Request, exc: JixiaoError) -> JSONResponse:
-        status = {1: 422, 2: 400, 3: 503}.get(exc.exit_code, 400)
-        return JSONResponse({"error": type(exc).__name__, "message": str(exc)}, status_code=status)
+        status = getattr(exc, "http_status", None) or {1: 422, 2: 400, 3: 503}.get(
+            exc.exit_code, 400
+        )
+        return JSONResponse(
+            {"error": type(exc).__name__, "message": str(exc)},
+            status_code=status,
+            headers=dict(getattr(exc, "headers", {})),
+        )
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
@@ -61,4 +67,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(sparql_router)
+    app.include_router(graph_store_router)
+    app.include_router(linked_data.router)
+    app.include_router(void.router)
+    app.include_router(validation_router)
+    app.include_router(api_router)
+    app.include_router(series_page_router)
+    pages.install(app)
+    operations.install(app, settings)
     return app

@@ -1,8 +1,3 @@
-# TEMPORARY NOTE FOR HELPERS (the lead removes it): several helpers edit this tree at once.
-# Do NOT commit or run git commands that change anything. Edit shared files (this one,
-# app.py, cli.py, loader.py, README.md, pyproject.toml, Makefile) only with small targeted
-# str_replace edits, re-reading right before each edit. Tools: /work/main/.venv/bin/.
-# Full working rules: /tmp/common.md
 """The ``jixiao`` command.
 
 Exit codes (what CI scripts rely on):
@@ -20,13 +15,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from jixiao.ingest.errors import JixiaoError, UsageError
+from jixiao.ingest.errors import JixiaoError, UsageError, ValidationFailed
 from jixiao.ingest.iris import IriMinter
+from jixiao.ingest.overrides import load_overrides
 
-from . import loader
+from . import diff, loader
 from .results import RDF_FORMATS, RESULT_FORMATS, render_table, serialize
 from .settings import Settings
-from .store import open_store
+from .store import Store, open_store
 
 __all__ = ["build_parser", "main"]
 
@@ -63,6 +59,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, help="the source table (text extracted from the PDF)")
     p.add_argument("--year", type=_year, required=True, help="its budget year, e.g. 2025")
     p.add_argument("--store", help=store_help)
+    p.add_argument(
+        "--fail-on",
+        choices=["violation", "warning"],
+        default="violation",
+        help="refuse the table on violations (the default), or on warnings too",
+    )
+
+    p = sub.add_parser(
+        "validate",
+        help="check a table (or an RDF graph) against the SHACL shapes; nothing is loaded",
+        description="Validate a source table, or an RDF graph (.ttl, .jsonld, .nt), against the "
+        "jixiao shapes. Exit 0 conforms (warnings allowed unless --fail-on warning), "
+        "1 violations, 2 unreadable input.",
+    )
+    p.add_argument("file", type=Path, help="the source table, or an RDF file (.ttl/.jsonld/.nt)")
+    p.add_argument("--year", type=_year, help="the table's budget year, e.g. 2025")
+    p.add_argument(
+        "--format",
+        choices=["text", "turtle", "json-ld"],
+        default="text",
+        help="text (for people, grouped by project; the default), or the sh:ValidationReport "
+        "as turtle or json-ld",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=["violation", "warning"],
+        default="violation",
+        help="exit 1 on violations (the default), or on warnings too",
+    )
 
     p = sub.add_parser("seed", help="load the two bundled seed tables (2023, 2025)")
     p.add_argument("--store", help=store_help)
@@ -78,6 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="json, csv, tsv, xml (W3C result formats), table (for people; the default on a "
         "terminal), or turtle/ntriples/... for CONSTRUCT and DESCRIBE",
     )
+
+    p = sub.add_parser("diff", help="compare two budget years: recurring, new, dropped, targets")
+    p.add_argument("year_a", metavar="YEAR_A", type=_year, help="the earlier budget year")
+    p.add_argument("year_b", metavar="YEAR_B", type=_year, help="the later budget year")
+    p.add_argument("--unit", help="only this funding unit (its name as written)")
+    p.add_argument(
+        "--format", choices=diff.FORMATS, default="table", help="table (default), json, csv"
+    )
+    p.add_argument("--store", help=store_help)
 
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and linked-data pages")
     p.add_argument("--store", help=store_help)
@@ -110,7 +144,10 @@ def _ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = open_store(settings.store)
     minter = IriMinter(settings.base_iri)
-    result = loader.ingest_file(args.file, args.year, store, minter)
+    overrides = load_overrides(settings.overrides)
+    result = loader.ingest_file(
+        args.file, args.year, store, minter, overrides, fail_on=args.fail_on
+    )
     store.close()
     print(
         f"loaded {args.file.name} ({result.year}): {result.units} funding units, "
@@ -120,12 +157,34 @@ def _ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from jixiao.shapes.validate import RDF_SUFFIXES, parse_rdf, validate_graph, validate_source
+
+    settings = _settings(args)
+    data = loader.read_source(args.file)
+    rdf_format = RDF_SUFFIXES.get(args.file.suffix.lower())
+    if rdf_format is not None:
+        graph = parse_rdf(data, rdf_format, args.file.name)
+        report = validate_graph(graph, base_iri=settings.base_iri, title=args.file.name)
+    elif args.year is None:
+        raise UsageError("jixiao validate: --year is required for a source table")
+    else:
+        report = validate_source(data, args.file.name, args.year, base_iri=settings.base_iri)
+    if args.format == "text":
+        sys.stdout.write(report.text())
+    else:
+        sys.stdout.buffer.write(report.serialize(args.format))
+    sys.stdout.flush()
+    return EXIT_INVALID if report.fails(args.fail_on) else EXIT_OK
+
+
 def _seed(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = open_store(settings.store)
     minter = IriMinter(settings.base_iri)
+    overrides = load_overrides(settings.overrides)
     for data, name, year in loader.seed_files():
-        result = loader.ingest_bytes(data, name, year, store, minter)
+        result = loader.ingest_bytes(data, name, year, store, minter, overrides)
         print(
             f"loaded {name} ({year}): {result.units} funding units, {result.projects} projects, "
             f"{result.indicators} indicators"
@@ -137,9 +196,9 @@ def _seed(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> int:
     text = _query_text(args.query)
     if args.endpoint:
-        from .remote import RemoteStore
+        from .remote import EndpointClient
 
-        store = RemoteStore(args.endpoint)
+        store: EndpointClient | Store = EndpointClient(args.endpoint)
     else:
         store = open_store(_settings(args).store, read_only=True)
     result = store.query(text)
@@ -168,7 +227,23 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"ingest": _ingest, "seed": _seed, "query": _query, "serve": _serve}
+def _diff(args: argparse.Namespace) -> int:
+    store = open_store(_settings(args).store)
+    comparison = diff.compare_years(store, args.year_a, args.year_b, args.unit)
+    sys.stdout.write(diff.render(comparison, args.format))
+    sys.stdout.flush()
+    store.close()
+    return EXIT_OK
+
+
+COMMANDS = {
+    "ingest": _ingest,
+    "validate": _validate,
+    "seed": _seed,
+    "query": _query,
+    "serve": _serve,
+    "diff": _diff,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -176,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except JixiaoError as exc:
+        if isinstance(exc, ValidationFailed) and hasattr(exc.report, "text"):
+            sys.stdout.write(exc.report.text())  # the validation report, grouped by project
+            sys.stdout.flush()
         print(f"jixiao: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

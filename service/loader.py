@@ -1,8 +1,3 @@
-# TEMPORARY NOTE FOR HELPERS (the lead removes it): several helpers edit this tree at once.
-# Do NOT commit or run git commands that change anything. Edit shared files (this one,
-# app.py, cli.py, loader.py, README.md, pyproject.toml, Makefile) only with small targeted
-# str_replace edits, re-reading right before each edit. Tools: /work/main/.venv/bin/.
-# Full working rules: /tmp/common.md
 """The ingest pipeline: read → map → validate → load, for one source document.
 
 Reading and mapping are pure (``jixiao.ingest``); this module adds the store. A document's
@@ -18,11 +13,15 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from jixiao.ingest.errors import InputError, UsageError
+from jixiao.ingest.errors import InputError, UsageError, ValidationFailed
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
+from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.reader import read_table
+from jixiao.shapes.report import Report
+from jixiao.shapes.validate import validate_document
 
+from .linking import update_series
 from .store import Store, load_vocabulary
 
 __all__ = [
@@ -92,15 +91,43 @@ def load_mapped(mapped: MappedDocument, store: Store, minter: IriMinter) -> None
     )
 
 
+def validate_mapped(
+    mapped: MappedDocument, minter: IriMinter, title: str, fail_on: str = "violation"
+) -> Report:
+    """Validate a mapped document; :class:`ValidationFailed` (with the report) if it fails."""
+    report = validate_document(mapped, base_iri=minter.base, title=title)
+    if report.fails(fail_on):
+        counts = report.counts
+        raise ValidationFailed(
+            f"{title} refused, nothing loaded: {counts['Violation']} violations, "
+            f"{counts['Warning']} warnings (fail on {fail_on})",
+            report,
+        )
+    return report
+
+
 def ingest_bytes(
-    data: bytes, source_name: str, year: int, store: Store, minter: IriMinter
+    data: bytes,
+    source_name: str,
+    year: int,
+    store: Store,
+    minter: IriMinter,
+    overrides: Overrides | None = None,
+    *,
+    fail_on: str = "violation",
 ) -> IngestResult:
-    """Read, map and load one document; the store is untouched unless all succeed."""
+    """Read, map, validate and load one document; the store is untouched unless all succeed.
+
+    A document that violates the shapes (or, with ``fail_on="warning"``, draws warnings) is
+    refused with :class:`ValidationFailed`, whose ``report`` says why, row by row.
+    """
     started = time.perf_counter()
     table = read_table(data, source_name)
     mapped = map_table(table, check_year(year), minter)
+    validate_mapped(mapped, minter, f"{source_name} ({mapped.year})", fail_on)
     load_vocabulary(store)
     load_mapped(mapped, store, minter)
+    update_series(store, minter, overrides)  # the series graph follows what is loaded
     return IngestResult(
         document=mapped.iri,
         year=mapped.year,
@@ -112,9 +139,18 @@ def ingest_bytes(
     )
 
 
-def ingest_file(path: Path, year: int, store: Store, minter: IriMinter) -> IngestResult:
+def ingest_file(
+    path: Path,
+    year: int,
+    store: Store,
+    minter: IriMinter,
+    overrides: Overrides | None = None,
+    *,
+    fail_on: str = "violation",
+) -> IngestResult:
     """Ingest one source file (the file's name, not its path, is recorded)."""
-    return ingest_bytes(read_source(path), path.name, year, store, minter)
+    data = read_source(path)
+    return ingest_bytes(data, path.name, year, store, minter, overrides, fail_on=fail_on)
 
 
 def seed_files() -> list[tuple[bytes, str, int]]:

@@ -50,3 +50,8 @@ class Settings(BaseSettings):
     cors_origins: str = Field(
         "", description="Comma-separated origins allowed by CORS (`*` for any)."
     )
+    overrides: str | None = Field(
+        None,
+        description="Path of a TOML file of curated series overrides (`[[same]]` / "
+        "`[[different]]` project pairs) that win over automatic linking; unset means none.",
+    )

@@ -20,7 +20,14 @@ from rdflib.term import Node
 from jixiao.ingest.errors import QueryError, StoreError
 from jixiao.ontology import ONTOLOGY_IRI, vocabulary_graph
 
-__all__ = ["EmbeddedStore", "QueryResult", "Store", "open_store", "sparql_term"]
+__all__ = [
+    "EmbeddedStore",
+    "QueryResult",
+    "Store",
+    "graph_write_update",
+    "open_store",
+    "sparql_term",
+]
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -40,6 +47,23 @@ def _insert_data(graphs: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]
     return "\n".join(parts)
 
 
+def graph_write_update(graph: str | None, triples: Iterable[ox.Triple], *, replace: bool) -> str:
+    """One SPARQL update that replaces (or adds to) a graph; ``None`` is the default graph.
+
+    The terms are parsed pyoxigraph terms written in N-Triples syntax by pyoxigraph and the
+    graph IRI is validated by :class:`pyoxigraph.NamedNode`, so nothing is injected.
+    """
+    target = "DEFAULT" if graph is None else f"GRAPH {ox.NamedNode(graph)}"
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    insert = (
+        f"INSERT DATA {{ {body} }}"
+        if graph is None
+        else (f"INSERT DATA {{ {target} {{ {body} }} }}")
+    )
+    drop = f"DROP SILENT {target} ;\n" if replace else ""
+    return drop + insert
+
+
 class Store(Protocol):
     """What jixiao needs of an RDF store."""
 
@@ -49,9 +73,10 @@ class Store(Protocol):
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult: ...
 
-    def update(self, sparql: str) -> None: ...
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
 
     def replace_graphs(
         self,
@@ -62,6 +87,22 @@ class Store(Protocol):
         ...
 
     def named_graphs(self) -> list[str]: ...
+
+    # Graph-level access for the Graph Store Protocol; ``graph=None`` is the store's own
+    # (unnamed) default graph, not the union that queries see.
+    def has_graph(self, graph: str) -> bool: ...
+
+    def read_graph(self, graph: str | None) -> list[ox.Triple]: ...
+
+    def write_graph(
+        self, graph: str | None, triples: Sequence[ox.Triple], *, replace: bool
+    ) -> None:
+        """Atomically replace (``replace=True``) or add to the graph."""
+        ...
+
+    def drop_graph(self, graph: str | None) -> None: ...
+
+    def dump_dataset(self, format: ox.RdfFormat) -> bytes: ...
 
     def close(self) -> None: ...
 
@@ -101,8 +142,9 @@ class EmbeddedStore:
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
-        kwargs: dict[str, object] = {}
+        kwargs: dict[str, object] = {"base_iri": base_iri}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         else:
@@ -118,9 +160,9 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(f"the store failed: {exc}") from None
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         try:
-            self._store.update(sparql)
+            self._store.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
             raise QueryError(f"malformed update: {exc}") from None
         except ValueError as exc:
@@ -139,6 +181,24 @@ class EmbeddedStore:
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def read_graph(self, graph: str | None) -> list[ox.Triple]:
+        name = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+        return [q.triple for q in self._store.quads_for_pattern(None, None, None, name)]
+
+    def write_graph(
+        self, graph: str | None, triples: Sequence[ox.Triple], *, replace: bool
+    ) -> None:
+        self.update(graph_write_update(graph, triples, replace=replace))
+
+    def drop_graph(self, graph: str | None) -> None:
+        self.update(graph_write_update(graph, (), replace=True))
+
+    def dump_dataset(self, format: ox.RdfFormat) -> bytes:
+        return self._store.dump(format=format) or b""
 
     def __len__(self) -> int:
         return len(self._store)
