@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.mapping import map_table
+from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
 
-from .loader import ingest_bytes, seed_files
+from .loader import ingest_bytes, seed_files, validate_mapped
 from .store import EmbeddedStore
 
 __all__ = ["main"]
@@ -57,6 +57,10 @@ def bench_seeds() -> list[dict[str, object]]:
         def ingest_memory(d: bytes = data, n: str = name, y: int = year) -> None:
             ingest_bytes(d, n, y, EmbeddedStore(None), minter)
 
+        def validate_once(m: MappedDocument = mapped) -> None:
+            validate_mapped(m, minter, "bench")
+
+        validation, _ = _median(validate_once)
         disk, disk_runs = _median(ingest_disk)
         memory, _ = _median(ingest_memory)
         rows.append(
@@ -68,6 +72,7 @@ def bench_seeds() -> list[dict[str, object]]:
                 "indicators": sum(len(p.indicators) for p in table.projects),
                 "triples": len(mapped.triples) + len(mapped.organization_triples),
                 "read_map_s": read_map,
+                "validate_s": validation,
                 "ingest_disk_s": disk,
                 "ingest_disk_runs_s": disk_runs,
                 "ingest_memory_s": memory,
@@ -89,13 +94,14 @@ def _markdown(rows: list[dict[str, object]]) -> str:
         "fresh store each run.",
         "",
         "| seed | year | units | projects | indicators | triples | read+map (ms) "
-        "| ingest, on disk (ms) | ingest, in memory (ms) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| validate, pySHACL (ms) | ingest, on disk (ms) | ingest, in memory (ms) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['seed']} | {r['year']} | {r['units']} | {r['projects']} | {r['indicators']} "
             f"| {r['triples']} | {float(r['read_map_s']) * 1000:.1f} "  # type: ignore[arg-type]
+            f"| {float(r['validate_s']) * 1000:.1f} "  # type: ignore[arg-type]
             f"| {float(r['ingest_disk_s']) * 1000:.1f} "  # type: ignore[arg-type]
             f"| {float(r['ingest_memory_s']) * 1000:.1f} |"  # type: ignore[arg-type]
         )
