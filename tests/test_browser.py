@@ -18,12 +18,9 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
+from conftest import seeded_app_client
 
-from jixiao.ingest.iris import IriMinter
-from jixiao.service import loader
-from jixiao.service.app import create_app
 from jixiao.service.pages import complete_prefixes, examples
-from jixiao.service.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,14 +41,8 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="module")
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(store=":memory:")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        for data, name, year in loader.seed_files():
-            loader.ingest_bytes(data, name, year, app.state.store, IriMinter(settings.base_iri))
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
+    async with seeded_app_client() as c:
+        yield c
 
 
 # ── in process ────────────────────────────────────────────────────────────────────────────

@@ -15,14 +15,11 @@ from html.parser import HTMLParser
 import httpx
 import pyoxigraph as ox
 import pytest
+from conftest import seeded_app_client
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from jixiao.ingest.iris import IriMinter
 from jixiao.ontology import vocabulary_graph
-from jixiao.service import loader
-from jixiao.service.app import create_app
-from jixiao.service.settings import Settings
 
 pytestmark = pytest.mark.anyio
 
@@ -46,19 +43,13 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="module")
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(store=":memory:")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        store = app.state.store
-        for data, name, year in loader.seed_files():
-            loader.ingest_bytes(data, name, year, store, IriMinter(settings.base_iri))
-        store.update(
+    async with seeded_app_client(
+        extra_update=(
             "INSERT DATA { GRAPH <urn:test:extra> { <https://example.org/thing> "
             f"<http://www.w3.org/2000/01/rdf-schema#seeAlso> <{ONLY_OBJECT}> }} }}"
         )
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
+    ) as c:
+        yield c
 
 
 @pytest.fixture(scope="module")

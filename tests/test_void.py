@@ -9,13 +9,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pyoxigraph as ox
 import pytest
+from conftest import seeded_app_client
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCAT, VOID
-
-from jixiao.ingest.iris import IriMinter
-from jixiao.service import loader
-from jixiao.service.app import create_app
-from jixiao.service.settings import Settings
 
 pytestmark = pytest.mark.anyio
 
@@ -31,14 +27,8 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="module")
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(store=":memory:")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        for data, name, year in loader.seed_files():
-            loader.ingest_bytes(data, name, year, app.state.store, IriMinter(settings.base_iri))
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=SITE) as c:
-            yield c
+    async with seeded_app_client(SITE) as c:
+        yield c
 
 
 @pytest.fixture(scope="module")
