@@ -12,17 +12,15 @@ When a query names its dataset, it goes as ``default-graph-uri``/``named-graph-u
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from urllib.parse import urljoin
 
 import httpx
 import pyoxigraph as ox
-from rdflib import URIRef
-from rdflib.term import Node
 
 from jixiao.ingest.errors import QueryError, StoreError
 
-from .store import QueryResult, graph_write_update
+from .store import QueryResult, SparqlGraphWrites
 
 __all__ = ["EndpointClient", "RemoteStore"]
 
@@ -30,20 +28,7 @@ _RESULTS = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 
 
-def _rdflib_insert(
-    replace: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]],
-    add: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]],
-) -> str:
-    parts = [f"DROP SILENT GRAPH {ox.NamedNode(str(graph))}" for graph, _ in replace]
-    body = []
-    for graph, triples in [*replace, *add]:
-        lines = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
-        body.append(f"GRAPH {ox.NamedNode(str(graph))} {{\n{lines}\n}}")
-    parts.append("INSERT DATA {\n" + "\n".join(body) + "\n}")
-    return " ;\n".join(parts)
-
-
-class RemoteStore:
+class RemoteStore(SparqlGraphWrites):
     """A SPARQL 1.1 server reached over HTTP (Protocol + Graph Store Protocol)."""
 
     def __init__(
@@ -131,14 +116,6 @@ class RemoteStore:
             headers={"Content-Type": "application/sparql-update"},
         )
 
-    def replace_graphs(
-        self,
-        replace: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]],
-        add: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]] = (),
-    ) -> None:
-        """One update request: the server applies it atomically."""
-        self.update(_rdflib_insert(replace, add))
-
     def named_graphs(self) -> list[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
         return sorted(
@@ -167,15 +144,6 @@ class RemoteStore:
         if response.status_code == 404:
             return []
         return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
-
-    def write_graph(
-        self, graph: str | None, triples: Sequence[ox.Triple], *, replace: bool
-    ) -> None:
-        """One SPARQL update (atomic on the server), as for the embedded store."""
-        self.update(graph_write_update(graph, triples, replace=replace))
-
-    def drop_graph(self, graph: str | None) -> None:
-        self.update(graph_write_update(graph, (), replace=True))
 
     def dump_dataset(self, format: ox.RdfFormat) -> bytes:
         response = self._send("GET", self.store_url, headers={"Accept": format.media_type})

@@ -37,14 +37,18 @@ def sparql_term(term: Node) -> str:
     return term.n3()
 
 
-def _insert_data(graphs: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]]) -> str:
-    parts = ["INSERT DATA {"]
-    for graph, triples in graphs:
-        parts.append(f"GRAPH <{graph}> {{")
-        parts.extend(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
-        parts.append("}")
-    parts.append("}")
-    return "\n".join(parts)
+def replace_graphs_update(
+    replace: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]],
+    add: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]] = (),
+) -> str:
+    """One SPARQL update that drops each graph of ``replace``, then inserts all the triples."""
+    parts = [f"DROP SILENT GRAPH {ox.NamedNode(str(graph))}" for graph, _ in replace]
+    body = []
+    for graph, triples in [*replace, *add]:
+        lines = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+        body.append(f"GRAPH {ox.NamedNode(str(graph))} {{\n{lines}\n}}")
+    parts.append("INSERT DATA {\n" + "\n".join(body) + "\n}")
+    return " ;\n".join(parts)
 
 
 def graph_write_update(graph: str | None, triples: Iterable[ox.Triple], *, replace: bool) -> str:
@@ -107,7 +111,29 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-class EmbeddedStore:
+class SparqlGraphWrites:
+    """Graph writes as single SPARQL updates, which the store applies atomically."""
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        raise NotImplementedError
+
+    def replace_graphs(
+        self,
+        replace: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]],
+        add: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]] = (),
+    ) -> None:
+        self.update(replace_graphs_update(replace, add))
+
+    def write_graph(
+        self, graph: str | None, triples: Sequence[ox.Triple], *, replace: bool
+    ) -> None:
+        self.update(graph_write_update(graph, triples, replace=replace))
+
+    def drop_graph(self, graph: str | None) -> None:
+        self.update(graph_write_update(graph, (), replace=True))
+
+
+class EmbeddedStore(SparqlGraphWrites):
     """The embedded store: pyoxigraph on disk (``path``) or in memory (``path=None``).
 
     The SPARQL default graph is the union of all named graphs unless a query names its
@@ -170,15 +196,6 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(f"the store failed: {exc}") from None
 
-    def replace_graphs(
-        self,
-        replace: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]],
-        add: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]] = (),
-    ) -> None:
-        drops = " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph, _ in replace)
-        insert = _insert_data([*replace, *add])
-        self.update(f"{drops} ;\n{insert}" if drops else insert)
-
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
@@ -188,14 +205,6 @@ class EmbeddedStore:
     def read_graph(self, graph: str | None) -> list[ox.Triple]:
         name = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
         return [q.triple for q in self._store.quads_for_pattern(None, None, None, name)]
-
-    def write_graph(
-        self, graph: str | None, triples: Sequence[ox.Triple], *, replace: bool
-    ) -> None:
-        self.update(graph_write_update(graph, triples, replace=replace))
-
-    def drop_graph(self, graph: str | None) -> None:
-        self.update(graph_write_update(graph, (), replace=True))
 
     def dump_dataset(self, format: ox.RdfFormat) -> bytes:
         return self._store.dump(format=format) or b""
