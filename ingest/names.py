@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from enum import Enum
 
@@ -112,14 +113,20 @@ def similarity(a: str, b: str) -> float:
     return round((whole + core) / 2, 3)
 
 
-def compare_names(a: str, b: str) -> tuple[Method, float]:
-    """How two project names agree: the method that shows it and a score 0–1."""
+def _compare(
+    a: str, b: str, normalize: Callable[[str], str], score: Callable[[str, str], float]
+) -> tuple[Method, float]:
     if _nfkc(a) == _nfkc(b):
         return Method.EXACT, 1.0
-    na, nb = normalize_name(a), normalize_name(b)
+    na, nb = normalize(a), normalize(b)
     if na == nb:
         return Method.NORMALIZED, 1.0
-    return Method.SIMILAR, similarity(na, nb)
+    return Method.SIMILAR, score(na, nb)
+
+
+def compare_names(a: str, b: str) -> tuple[Method, float]:
+    """How two project names agree: the method that shows it and a score 0–1."""
+    return _compare(a, b, normalize_name, similarity)
 
 
 def normalize_indicator_name(name: str) -> str:
@@ -132,9 +139,9 @@ def normalize_indicator_name(name: str) -> str:
 
 def compare_indicator_names(a: str, b: str) -> tuple[Method, float]:
     """How two indicator names agree: the method and a score 0–1 (plain ratio of the names)."""
-    if _nfkc(a) == _nfkc(b):
-        return Method.EXACT, 1.0
-    na, nb = normalize_indicator_name(a), normalize_indicator_name(b)
-    if na == nb:
-        return Method.NORMALIZED, 1.0
-    return Method.SIMILAR, round(SequenceMatcher(None, na, nb, autojunk=False).ratio(), 3)
+    return _compare(
+        a,
+        b,
+        normalize_indicator_name,
+        lambda x, y: round(SequenceMatcher(None, x, y, autojunk=False).ratio(), 3),
+    )

@@ -53,6 +53,21 @@ def _int(graph: Graph, node: Node | None, prop: URIRef) -> int | None:
         return None
 
 
+# How a row is named in a message, by kind of focus node and language.
+_ROW_TEMPLATES: dict[str, dict[str, str]] = {
+    "zh": {
+        "project": "项目{label}（第 {line} 行，序号 {row}）",
+        "unit": "单位小计{label}（第 {line} 行）",
+        "document": "绩效目标表{label}（合计行，第 {line} 行）",
+    },
+    "en": {
+        "project": "project {label} (line {line}, row {row})",
+        "unit": "unit budget {label} (line {line})",
+        "document": "document {label} (total row, line {line})",
+    },
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a result is: a project row (and indicator, target), a subtotal, the total row…"""
@@ -75,21 +90,9 @@ class Location:
         """The row: project “…” (line 12, row 1)."""
         label = f"“{self.label}”" if self.label else f"<{self.node}>"
         line = self.line if self.line is not None else "?"
-        if lang == "zh":
-            if self.kind == "project":
-                return f"项目{label}（第 {line} 行，序号 {self.row}）"
-            if self.kind == "unit":
-                return f"单位小计{label}（第 {line} 行）"
-            if self.kind == "document":
-                return f"绩效目标表{label}（合计行，第 {line} 行）"
-            return label
-        if self.kind == "project":
-            return f"project {label} (line {line}, row {self.row})"
-        if self.kind == "unit":
-            return f"unit budget {label} (line {line})"
-        if self.kind == "document":
-            return f"document {label} (total row, line {line})"
-        return label
+        templates = _ROW_TEMPLATES["zh" if lang == "zh" else "en"]
+        template = templates.get(self.kind)
+        return template.format(label=label, line=line, row=self.row) if template else label
 
     def detail(self, lang: str) -> str:
         """Within the row: indicator 3 “…”, annual target."""
