@@ -8,6 +8,8 @@ pass at least as many tests over HTTP as the embedded engine passes directly.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from urllib.parse import quote
 
 import httpx
@@ -122,24 +124,66 @@ async def test_service_description() -> None:
 
 DATA_GRAPH = "urn:jixiao:w3c:data"
 _FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+JSON = "application/sparql-results+json"
+# What each kind of expected result asks the endpoint for (CONSTRUCT answers in N-Triples).
+ACCEPT = {
+    ".srx": "application/sparql-results+xml, application/n-triples;q=0.9",
+    ".srj": f"{JSON}, application/n-triples;q=0.9",
+    ".tsv": "text/tab-separated-values",
+    ".csv": "text/csv",
+    ".ttl": f"application/n-triples, {JSON};q=0.9",
+}
+
+# Measured with this harness on pyoxigraph 0.5.13; the issue's anchor is 223 for Oxigraph's
+# own server. The cases left are the engine's (KNOWN_ENGINE_FAILURES).
+FLOOR = 224
+KNOWN_ENGINE_FAILURES = {
+    "aggregates/COUNT: no GROUP BY inside of GRAPH": "GRAPH ?g scoping (in Oxigraph's list)",
+    "aggregates/GROUP_CONCAT with one element": "keeps the language tag (w3c/rdf-tests#281)",
+    "aggregates/GROUP_CONCAT with same language tag": "keeps the language tag (w3c/rdf-tests#281)",
+    "bindings/VALUES inside GRAPH binding the same variable as the graph name":
+        "GRAPH ?g scoping (in Oxigraph's list)",
+    "negation/outer GRAPH operator does not affect MINUS disjointness":
+        "GRAPH ?g scoping (in Oxigraph's list)",
+    "property-path/* with start being a constant on the empty dataset":
+        "zero-length path on an empty dataset (in Oxigraph's list)",
+    "property-path/* with end being a constant on the empty dataset":
+        "zero-length path on an empty dataset (in Oxigraph's list)",
+    "property-path/? with start being a constant on the empty dataset":
+        "zero-length path on an empty dataset (in Oxigraph's list)",
+    "property-path/? with end being a constant on the empty dataset":
+        "zero-length path on an empty dataset (in Oxigraph's list)",
+    "functions/BNODE(str)": "BNODE(\"foo\") is _:foo in every solution, not a fresh node",
+    "csv-tsv-res/tsv03 - TSV Result Format":
+        "the store turns \"-3\"^^xsd:negativeInteger into xsd:integer",
+}  # fmt: skip
 
 
-def _direct(case: w3c.QueryCase) -> bool:
+def _direct(case: w3c.QueryCase) -> str | None:
+    """None if pyoxigraph itself gives the expected result, else what differs."""
     store = ox.Store()
     store.extend(w3c.data_quads(case, None))
     for path in case.graph_data:
         store.add_graph(ox.NamedNode(path.as_uri()))
     query = case.query.read_text("utf-8")
-    result = store.query(query, base_iri=case.query.as_uri())
-    want = w3c.expected_result(case.result)
-    if case.result.suffix == ".csv":
-        got = w3c.csv_rows(result.serialize(format=ox.QueryResultsFormat.CSV))  # type: ignore[union-attr]
-    else:
-        got = w3c.solutions(result)
-    return w3c.same_result(got, want)
+    order = w3c.order_variables(query)
+
+    def run() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        return store.query(query, base_iri=case.query.as_uri())
+
+    got = w3c.solutions(run())
+    if case.result.suffix == ".csv" and isinstance(got, w3c.Solutions):
+        # pyoxigraph's CSV writer must write those solutions, which must be the expected ones
+        again = run()
+        assert isinstance(again, ox.QuerySolutions)
+        content = again.serialize(format=ox.QueryResultsFormat.CSV)
+        if why := w3c.csv_renders(content, got, order):
+            return why
+    return w3c.compare(got, w3c.expected_result(case.result), order)
 
 
-async def _over_http(client: httpx.AsyncClient, case: w3c.QueryCase) -> bool:
+async def _over_http(client: httpx.AsyncClient, case: w3c.QueryCase) -> str | None:
+    """None if jixiao's /sparql gives the expected result, else what differs."""
     store = client._transport.app.state.store  # type: ignore[attr-defined]
     store.update("DROP SILENT ALL")
     query = case.query.read_text("utf-8")
@@ -153,54 +197,84 @@ async def _over_http(client: httpx.AsyncClient, case: w3c.QueryCase) -> bool:
         params += [("named-graph-uri", p.as_uri()) for p in case.graph_data]
     else:
         store.raw.extend(w3c.data_quads(case, None))
-    accept = {
-        ".csv": "text/csv",
-        ".tsv": "text/tab-separated-values",
-        ".ttl": "application/n-triples",
-    }.get(case.result.suffix, "application/sparql-results+json, application/n-triples;q=0.9")
-    response = await client.post(
-        "/sparql?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in params),
-        content=f"BASE <{case.query.as_uri()}>\n{query}".encode(),
-        headers={"content-type": "application/sparql-query", "accept": accept},
-    )
+
+    async def ask(accept: str) -> httpx.Response:
+        return await client.post(
+            "/sparql?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in params),
+            content=f"BASE <{case.query.as_uri()}>\n{query}".encode(),
+            headers={"content-type": "application/sparql-query", "accept": accept},
+        )
+
+    order = w3c.order_variables(query)
+    response = await ask(ACCEPT[case.result.suffix])
     if response.status_code != 200:
-        return False
+        return f"status {response.status_code}: {response.text[:120]}"
     media = response.headers["content-type"].split(";")[0]
-    return w3c.same_result(
-        w3c.parse_http_result(media, response.content), w3c.expected_result(case.result)
-    )
+    if media == "text/csv":
+        # CSV drops term types: the same query in JSON gives the terms, which the CSV must
+        # write faithfully and which must be the expected ones
+        typed = await ask(JSON)
+        got = w3c.parse_http_result(JSON, typed.content)
+        if not isinstance(got, w3c.Solutions):
+            return f"solutions expected, got {type(got).__name__}"
+        if why := w3c.csv_renders(response.content, got, order):
+            return why
+    else:
+        got = w3c.parse_http_result(media, response.content)
+    return w3c.compare(got, w3c.expected_result(case.result), order)
+
+
+def _folder_table(cases: list[w3c.QueryCase], direct: set[str], http: set[str]) -> str:
+    folders = list(dict.fromkeys(c.name.split("/")[0] for c in cases))
+    lines = [f"{'folder':<20}{'cases':>6}{'direct':>8}{'http':>6}"]
+    for folder in folders:
+        names = [c.name for c in cases if c.name.split("/")[0] == folder]
+        lines.append(
+            f"{folder:<20}{len(names):>6}{len(direct.intersection(names)):>8}"
+            f"{len(http.intersection(names)):>6}"
+        )
+    lines.append(f"{'total':<20}{len(cases):>6}{len(direct):>8}{len(http):>6}")
+    return "\n".join(lines)
+
+
+def _attempt(check: Callable[[], str | None]) -> str | None:
+    try:
+        return check()
+    except Exception as exc:  # a case that cannot run fails with its error
+        return f"{type(exc).__name__}: {exc}"[:200]
 
 
 @pytest.mark.slow
 async def test_query_evaluation() -> None:
     cases = w3c.query_cases()
-    direct: list[str] = []
-    http: list[str] = []
-    for case in cases:
-        try:
-            if _direct(case):
-                direct.append(case.name)
-        except Exception:
-            pass
+    direct = {case.name: _attempt(partial(_direct, case)) for case in cases}
+    http: dict[str, str | None] = {}
     async with app_client(_settings(), base_url=BASE) as client:
         for case in cases:
             try:
-                if await _over_http(client, case):
-                    http.append(case.name)
-            except Exception:
-                pass
+                http[case.name] = await _over_http(client, case)
+            except Exception as exc:
+                http[case.name] = f"{type(exc).__name__}: {exc}"[:200]
+    direct_passed = {name for name, why in direct.items() if why is None}
+    http_passed = {name for name, why in http.items() if why is None}
+    failed = {
+        c.name: {"direct": direct[c.name], "http": http[c.name],
+                 "known": KNOWN_ENGINE_FAILURES.get(c.name)}
+        for c in cases if direct[c.name] or http[c.name]
+    }  # fmt: skip
     w3c.write_summary(
         "query-evaluation",
         {
             "cases": len(cases),
-            "http_passed": len(http),
-            "direct_passed": len(direct),
-            "http_failed": sorted({c.name for c in cases} - set(http)),
-            "direct_only": sorted(set(direct) - set(http)),
+            "http_passed": len(http_passed),
+            "direct_passed": len(direct_passed),
+            "failed": failed,
+            "direct_only": sorted(direct_passed - http_passed),
         },
     )
+    print(_folder_table(cases, direct_passed, http_passed))
+    for name, why in failed.items():
+        print(f"  {name}\n    direct: {why['direct']}; http: {why['http']}; known: {why['known']}")
     assert len(cases) == 235
-    assert len(http) >= len(direct)
-    # Measured with this harness: 215 of 235 both ways (the issue's anchor, 223 for
-    # `oxigraph serve`, was measured with another harness; the cases left are engine ones).
-    assert len(http) >= 215
+    assert direct_passed <= http_passed  # every case the engine passes, /sparql passes too
+    assert len(http_passed) >= len(direct_passed) >= FLOOR
