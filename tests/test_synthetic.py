@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.ingest import synthetic
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.model import SourceTable
@@ -28,6 +27,7 @@ from jixiao.ingest.synthetic import (
     generate_corpus,
     plan_corpus,
 )
+from jixiao.ingest.synthetic_vocabulary import DOMAIN_TOPICS, GENERIC_TOPICS, IT_TOPIC
 from jixiao.ingest.targets import Comparator, parse_target
 from jixiao.ingest.text import clean_text
 from jixiao.shapes.validate import validate_document
@@ -209,8 +209,8 @@ def test_target_kinds_ran() -> None:
 
 def test_project_topics_are_not_alike() -> None:
     """No two topics of a department's pool are alike enough for the linker to join them."""
-    for domain, topics in synthetic._DOMAIN_TOPICS.items():
-        pool = (*synthetic._GENERIC_TOPICS, *topics, synthetic._IT_TOPIC)
+    for domain, topics in DOMAIN_TOPICS.items():
+        pool = (*GENERIC_TOPICS, *topics, IT_TOPIC)
         assert len(set(pool)) == len(pool), domain
         for a, b in combinations(pool, 2):
             assert compare_names(f"{a}经费", f"{b}经费")[1] < 0.7, (a, b)
