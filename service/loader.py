@@ -92,10 +92,17 @@ def load_mapped(mapped: MappedDocument, store: Store, minter: IriMinter) -> None
 
 
 def validate_mapped(
-    mapped: MappedDocument, minter: IriMinter, title: str, fail_on: str = "violation"
+    mapped: MappedDocument,
+    minter: IriMinter,
+    title: str,
+    fail_on: str = "violation",
+    engine: str = "oxigraph",
 ) -> Report:
-    """Validate a mapped document; :class:`ValidationFailed` (with the report) if it fails."""
-    report = validate_document(mapped, base_iri=minter.base, title=title)
+    """Validate a mapped document; :class:`ValidationFailed` (with the report) if it fails.
+
+    ``engine`` is the compiled one by default; ``"pyshacl"`` gives the same report, slower.
+    """
+    report = validate_document(mapped, base_iri=minter.base, title=title, engine=engine)
     if report.fails(fail_on):
         counts = report.counts
         raise ValidationFailed(

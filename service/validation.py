@@ -95,9 +95,10 @@ def _validate_in_worker(
     try:
         if kind == "table":
             assert year is not None
-            report = validate_source(data, name, year, base_iri=base_iri)
+            report = validate_source(data, name, year, base_iri=base_iri, engine="oxigraph")
         else:
-            report = validate_graph(parse_rdf(data, kind, name), base_iri=base_iri, title=name)
+            graph = parse_rdf(data, kind, name)
+            report = validate_graph(graph, base_iri=base_iri, title=name, engine="oxigraph")
     except JixiaoError as exc:  # sent back as values: our exceptions do not all pickle
         return Outcome(False, "", name, [], None, (type(exc).__name__, str(exc), exc.exit_code))
     results = [

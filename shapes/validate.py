@@ -1,9 +1,17 @@
-"""Running the shapes: one document graph at a time, with pySHACL as the reference validator.
+"""Running the shapes: each document on its own, by the compiled engine or by pySHACL.
 
 Each budget document is independent, so a document is validated on its own: its graph, the
 organisations it mentions and the vocabulary (the indicator scheme, for ``sh:class`` and the
 level-2-under-level-1 rule). Cost therefore grows with the size of one document, not of the
 store; checks that span documents are SPARQL on the store (:mod:`.store_checks`).
+
+Two engines run the same shapes and give the same reports. ``"oxigraph"`` (the default) is
+the shapes compiled to SPARQL once per base IRI (:mod:`.compiler`) and run on one Oxigraph
+store for a whole batch of documents (:mod:`.engine`); :func:`validate_documents` and
+:func:`validate_graphs` validate many at once. ``"pyshacl"`` is the reference: pySHACL on an
+rdflib graph, one document at a time. A document Oxigraph cannot hold as rdflib does is
+validated by the reference. (Where a rule's SELECT uses SAMPLE, the value it picks may
+differ: pySHACL's changes from run to run, the engine's does not; see :mod:`.sparql_rules`.)
 
 pySHACL patches rdflib globals when it is imported: a server must call these functions in a
 worker process, never in the threads that answer queries (see ``jixiao.service.validation``).
@@ -11,9 +19,12 @@ worker process, never in the threads that answer queries (see ``jixiao.service.v
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +33,19 @@ from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
-from jixiao.ingest.errors import InputError
+from jixiao.ingest.errors import InputError, UsageError
 from jixiao.ingest.iris import DEFAULT_BASE, IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
 from jixiao.ontology import vocabulary_graph
 
+from .checks import CompiledShapes
+from .compiler import compile_shapes
+from .engine import Document, NeedsReference, validate_batch
 from .report import Report, build_report
 
 __all__ = [
+    "ENGINES",
     "JXSH",
     "RDF_MEDIA_TYPES",
     "SHAPES_IRI",
@@ -38,7 +53,9 @@ __all__ = [
     "parse_rdf",
     "shapes_graph",
     "validate_document",
+    "validate_documents",
     "validate_graph",
+    "validate_graphs",
     "validate_source",
 ]
 
@@ -57,6 +74,10 @@ SHAPES_TTL = Path(__file__).with_name("jixiao-shapes.ttl")
 
 # The shape whose sh:pattern says where instance IRIs live; written for DEFAULT_BASE.
 _IRI_SHAPE = JXSH.InstanceIriShape
+
+ENGINES = ("oxigraph", "pyshacl")  # the compiled engine (default) and the reference
+_BATCH_TRIPLES = 250_000  # documents per Oxigraph store: about this many triples
+_log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=256)
@@ -118,24 +139,29 @@ def parse_rdf(data: bytes, fmt: str, name: str = "<upload>") -> Graph:
     return graph
 
 
-def validate_graph(
-    data: Graph,
-    *,
-    base_iri: str = DEFAULT_BASE,
-    with_vocabulary: bool = True,
-    title: str = "",
-) -> Report:
-    """Validate one document's graph (its triples and its organisations) against the shapes.
+@cache
+def _compiled(base_iri: str) -> CompiledShapes:
+    return compile_shapes(_parsed_shapes(base_iri))
 
-    ``data`` is not changed. With ``with_vocabulary`` the ontology and the indicator scheme
-    are added to a copy first, as the rules on indicator categories need them.
-    """
-    from pyshacl import validate  # imported here: pySHACL patches rdflib globals on import
 
+@cache
+def _vocabulary_triples() -> tuple[Any, ...]:
+    return tuple(vocabulary_graph())
+
+
+def _reference_graph(data: Graph, with_vocabulary: bool) -> Graph:
+    """What pySHACL validates: a copy of ``data``, with the vocabulary if asked."""
     graph = _DocumentGraph()
     graph += data
     if with_vocabulary:
         graph += vocabulary_graph()
+    return graph
+
+
+def _pyshacl(data: Graph, base_iri: str, with_vocabulary: bool, title: str) -> Report:
+    from pyshacl import validate  # imported here: pySHACL patches rdflib globals on import
+
+    graph = _reference_graph(data, with_vocabulary)
     _conforms, report_graph, _text = validate(
         graph,
         shacl_graph=_parsed_shapes(base_iri),
@@ -146,16 +172,144 @@ def validate_graph(
     return build_report(report_graph, graph, _parsed_shapes(base_iri), title)
 
 
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One document to validate, as each engine wants it."""
+
+    graph: Callable[[], Graph]  # the document's graph, for pySHACL
+    triples: Callable[[], Iterable[Any]]  # its triples, for the compiled engine
+    size: int
+    with_vocabulary: bool
+    title: str
+
+    def reference(self) -> Graph:
+        return _reference_graph(self.graph(), self.with_vocabulary)
+
+    def document(self) -> Document:
+        vocabulary = _vocabulary_triples() if self.with_vocabulary else ()
+        return Document(self.triples(), self.reference, vocabulary, self.title)
+
+
+def _batches(inputs: Sequence[_Input]) -> Iterator[Sequence[_Input]]:
+    """Consecutive documents of about :data:`_BATCH_TRIPLES` triples (at least one each)."""
+    start = 0
+    while start < len(inputs):
+        end, size = start + 1, inputs[start].size
+        while end < len(inputs) and size + inputs[end].size <= _BATCH_TRIPLES:
+            size += inputs[end].size
+            end += 1
+        yield inputs[start:end]
+        start = end
+
+
+def _validate(inputs: Sequence[_Input], base_iri: str, engine: str) -> list[Report]:
+    if engine == "pyshacl":
+        return [_pyshacl(i.graph(), base_iri, i.with_vocabulary, i.title) for i in inputs]
+    if engine != "oxigraph":
+        raise UsageError(f"unknown validation engine {engine!r} (expected oxigraph or pyshacl)")
+    compiled = _compiled(base_iri)
+    reports: list[Report] = []
+    for batch in _batches(inputs):
+        outcomes = validate_batch([i.document() for i in batch], compiled)
+        for given, outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, NeedsReference):
+                _log.info(
+                    "%s: validated with pySHACL: %s", given.title or "a graph", outcome.reason
+                )
+                outcome = _pyshacl(given.graph(), base_iri, given.with_vocabulary, given.title)
+            reports.append(outcome)
+    return reports
+
+
+def _mapped_input(mapped: MappedDocument, title: str) -> _Input:
+    return _Input(
+        graph=mapped.combined,
+        triples=lambda: mapped.triples + mapped.organization_triples,
+        size=len(mapped.triples) + len(mapped.organization_triples),
+        with_vocabulary=True,
+        title=title,
+    )
+
+
+def validate_graph(
+    data: Graph,
+    *,
+    base_iri: str = DEFAULT_BASE,
+    with_vocabulary: bool = True,
+    title: str = "",
+    engine: str = "oxigraph",
+) -> Report:
+    """Validate one document's graph (its triples and its organisations) against the shapes.
+
+    ``data`` is not changed. With ``with_vocabulary`` the ontology and the indicator scheme
+    are added to a copy first, as the rules on indicator categories need them. ``engine`` is
+    ``"oxigraph"`` (the compiled shapes) or ``"pyshacl"`` (the reference); both give the
+    same report.
+    """
+    titles = [title]
+    return validate_graphs(
+        [data], base_iri=base_iri, with_vocabulary=with_vocabulary, engine=engine, titles=titles
+    )[0]
+
+
+def validate_graphs(
+    graphs: Sequence[Graph],
+    *,
+    base_iri: str = DEFAULT_BASE,
+    with_vocabulary: bool = True,
+    engine: str = "oxigraph",
+    titles: Sequence[str] | None = None,
+) -> list[Report]:
+    """:func:`validate_graph` for many graphs at once: one report per graph, in order."""
+    names = list(titles) if titles is not None else [""] * len(graphs)
+    inputs = [
+        _Input(partial(_same, g), partial(_same, g), len(g), with_vocabulary, t)
+        for g, t in zip(graphs, names, strict=True)
+    ]
+    return _validate(inputs, base_iri, engine)
+
+
+def _same(graph: Graph) -> Graph:
+    return graph
+
+
 def validate_document(
-    mapped: MappedDocument, *, base_iri: str = DEFAULT_BASE, title: str = ""
+    mapped: MappedDocument,
+    *,
+    base_iri: str = DEFAULT_BASE,
+    title: str = "",
+    engine: str = "oxigraph",
 ) -> Report:
     """Validate a mapped document: :meth:`MappedDocument.combined` plus the vocabulary."""
-    return validate_graph(mapped.combined(), base_iri=base_iri, title=title)
+    return _validate([_mapped_input(mapped, title)], base_iri, engine)[0]
+
+
+def validate_documents(
+    mapped_docs: Sequence[MappedDocument],
+    *,
+    base_iri: str = DEFAULT_BASE,
+    engine: str = "oxigraph",
+    titles: Sequence[str] | None = None,
+) -> list[Report]:
+    """Validate many mapped documents, each on its own, in as few batches as fit in memory.
+
+    One report per document, in order; the same reports as :func:`validate_document` gives
+    one by one. With ``"oxigraph"`` every rule runs once per batch of documents.
+    """
+    names = list(titles) if titles is not None else [""] * len(mapped_docs)
+    inputs = [_mapped_input(m, t) for m, t in zip(mapped_docs, names, strict=True)]
+    return _validate(inputs, base_iri, engine)
 
 
 def validate_source(
-    data: bytes, source_name: str, year: int, *, base_iri: str = DEFAULT_BASE
+    data: bytes,
+    source_name: str,
+    year: int,
+    *,
+    base_iri: str = DEFAULT_BASE,
+    engine: str = "oxigraph",
 ) -> Report:
     """Read, map and validate one source table (:class:`InputError` if it cannot be read)."""
     mapped = map_table(read_table(data, source_name), year, IriMinter(base_iri))
-    return validate_document(mapped, base_iri=base_iri, title=f"{source_name} ({year})")
+    title = f"{source_name} ({year})"
+    return validate_document(mapped, base_iri=base_iri, title=title, engine=engine)
