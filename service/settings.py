@@ -7,7 +7,7 @@ README's table of settings is checked against this class by a test.
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
@@ -41,6 +41,18 @@ class Settings(BaseSettings):
     max_rows: int = Field(
         10000, description="Most result rows returned; more are cut and marked truncated."
     )
+    query_workers: int = Field(
+        2,
+        ge=1,
+        description="SPARQL queries run at once: worker processes over an on-disk store "
+        "(killed at the time limit), threads over an in-memory or remote store.",
+    )
+    query_queue: int = Field(
+        1000,
+        ge=0,
+        description="Most queries waiting for a free worker; more get HTTP 503 with "
+        "`Retry-After` at once.",
+    )
     max_body_bytes: int = Field(
         10 * 1024 * 1024, description="Largest request body accepted (bytes); larger gets HTTP 413."
     )
@@ -54,4 +66,35 @@ class Settings(BaseSettings):
         None,
         description="Path of a TOML file of curated series overrides (`[[same]]` / "
         "`[[different]]` project pairs) that win over automatic linking; unset means none.",
+    )
+    store_flavour: str = Field(
+        "oxigraph",
+        description="Kind of SPARQL server a `JIXIAO_STORE` URL points at, which sets its "
+        "endpoint paths and dialect: `oxigraph`, `fuseki`, `virtuoso` or `qlever`.",
+    )
+    store_query_path: str | None = Field(
+        None,
+        description="Path of the remote store's query endpoint, relative to its URL; unset "
+        "means the flavour's (`query` for oxigraph).",
+    )
+    store_update_path: str | None = Field(
+        None,
+        description="Path of the remote store's update endpoint, relative to its URL; unset "
+        "means the flavour's (`update` for oxigraph).",
+    )
+    store_graph_store_path: str | None = Field(
+        None,
+        description="Path of the remote store's Graph Store endpoint, relative to its URL; "
+        "unset means the flavour's (`store` for oxigraph).",
+    )
+    store_user: str | None = Field(
+        None,
+        description="User jixiao logs in to the remote store as (HTTP Digest or Basic, "
+        "whichever the server asks for); unset means anonymous.",
+    )
+    store_password: SecretStr | None = Field(None, description="Password of `JIXIAO_STORE_USER`.")
+    store_token: SecretStr | None = Field(
+        None,
+        description="Bearer token sent to the remote store with every request (e.g. "
+        "QLever's access token); unset means none.",
     )

@@ -1,17 +1,23 @@
-"""RemoteStore against a real ``oxigraph serve`` process: ingest, query, graphs, serve."""
+"""RemoteStore against a real ``oxigraph serve`` process: ingest, query, graphs, serve;
+how the store settings (flavour, paths, credentials) reach it."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from conftest import BIN, WRITE_TOKEN, Server, app_client
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
 
+from jixiao.ingest.errors import UsageError
 from jixiao.service.remote import RemoteStore
 from jixiao.service.settings import Settings
+from jixiao.service.store import open_store
 
 pytestmark = pytest.mark.slow
 
@@ -103,3 +109,116 @@ async def test_serve_over_a_remote_store(oxigraph_server: Server) -> None:
             "/store?graph=http://example.org/x", headers={"Accept": "text/turtle"}
         )
         assert graph.status_code == 200 and "example.org/s" in graph.text
+
+
+@pytest.mark.parametrize(
+    ("url", "options", "expected"),
+    [
+        ("http://h:7878", {}, ("/query", "/update", "/store")),
+        ("http://h:3030/ds", {"flavour": "fuseki"}, ("/ds/query", "/ds/update", "/ds/data")),
+        ("http://h:8890/", {"flavour": "virtuoso"}, ("/sparql", "/sparql", "/sparql-graph-crud")),
+        (
+            "http://h:8890",
+            {"flavour": "virtuoso", "user": "u", "password": "p"},
+            ("/sparql-auth", "/sparql-auth", "/sparql-graph-crud-auth"),
+        ),
+        ("http://h:7001", {"flavour": "qlever", "token": "t"}, ("/", "/", "/")),
+        (
+            "http://h:8890",
+            {"flavour": "virtuoso", "query_path": "q", "store_path": "/other/crud"},
+            ("/q", "/sparql", "/other/crud"),
+        ),
+    ],
+)
+def test_flavours_and_paths_lay_out_the_endpoints(
+    url: str, options: dict[str, str], expected: tuple[str, str, str]
+) -> None:
+    store = RemoteStore(url, **options)  # type: ignore[arg-type]
+    urls = (store.query_url, store.update_url, store.store_url)
+    assert tuple(httpx.URL(u).path for u in urls) == expected
+    store.close()
+
+
+def test_store_settings_reach_the_remote_store() -> None:
+    settings = Settings(
+        store="http://h:3030/ds",
+        store_flavour="fuseki",
+        store_update_path="/ds/write",
+        store_user="jixiao",
+        store_password="secret",
+    )
+    store = open_store(settings.store, settings=settings)
+    assert isinstance(store, RemoteStore)
+    assert (store.query_url, store.update_url) == (
+        "http://h:3030/ds/query",
+        "http://h:3030/ds/write",
+    )
+    assert "secret" not in repr(settings)
+    store.close()
+    with pytest.raises(UsageError, match="unknown store flavour 'stardog'"):
+        open_store("http://h:5820", settings=Settings(store_flavour="stardog"))
+
+
+def test_cli_takes_flavour_and_paths_from_the_environment(oxigraph_server: Server) -> None:
+    def count(**env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                str(BIN / "jixiao"),
+                "query",
+                "--store",
+                oxigraph_server.url,
+                "--format",
+                "csv",
+                "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+        )
+
+    wrong = count(JIXIAO_STORE_FLAVOUR="virtuoso", JIXIAO_STORE_QUERY_PATH="nowhere")
+    assert wrong.returncode == 3
+    assert "/nowhere" in wrong.stderr and "JIXIAO_STORE_QUERY_PATH" in wrong.stderr
+    right = count(JIXIAO_STORE_FLAVOUR="virtuoso")  # oxigraph answers on /sparql too
+    assert right.returncode == 0, right.stderr
+    assert right.stdout.splitlines() == ["n", "0"]
+
+
+def test_large_writes_go_in_chunks_or_staged(remote: RemoteStore, oxigraph_server: Server) -> None:
+    graph = URIRef("http://example.org/big")
+    ex = "http://example.org/"
+    triples: list[tuple[Node, Node, Node]] = [
+        (URIRef(f"{ex}s{i}"), P, Literal(f"值{i}")) for i in range(2500)
+    ]
+    node = BNode()
+    triples += [(graph, P, node), (node, P, Literal("blank"))]
+    remote.replace_graphs([(graph, triples)])  # three INSERT DATA and one INSERT … WHERE {}
+    assert len(remote.read_graph(str(graph))) == 2502
+    staged = RemoteStore(oxigraph_server.url, max_update_bytes=40_000)
+    staged.replace_graphs([(graph, triples[1000:])], add=[(G1, [(G1, P, Literal(1))])])
+    staged.close()
+    back = remote.read_graph(str(graph))
+    assert len(back) == 1502
+    shared = [t.object for t in back if isinstance(t.object, ox.BlankNode)]
+    assert [t.subject for t in back if isinstance(t.subject, ox.BlankNode)] == shared
+    assert remote.named_graphs() == [str(graph), str(G1)]  # no staging graph left
+    assert [t.object.value for t in remote.read_graph(str(G1))] == ["1"]
+
+
+def test_credentials_go_the_way_the_server_asks() -> None:
+    from jixiao.service.remote import _ServerChosenAuth
+
+    seen: list[str | None] = []
+
+    def basic_only(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("Authorization"))
+        if request.headers.get("Authorization", "").startswith("Basic "):
+            return httpx.Response(200)
+        return httpx.Response(401, headers={"WWW-Authenticate": 'Basic realm="x"'})
+
+    with httpx.Client(
+        transport=httpx.MockTransport(basic_only), auth=_ServerChosenAuth("u", "p")
+    ) as client:
+        assert client.get("http://h/").status_code == 200
+        assert client.get("http://h/").status_code == 200
+    assert [s and s.split()[0] for s in seen] == [None, "Basic", "Basic"]  # then up front
