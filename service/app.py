@@ -10,13 +10,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.ingest.errors import JixiaoError
 
 from . import linked_data, operations, pages, void
 from .api import router as api_router
 from .graph_store import router as graph_store_router
+from .query_runner import WorkerPool, open_runner
 from .series_page import router as series_page_router
 from .settings import Settings
 from .sparql import router as sparql_router
@@ -25,6 +29,8 @@ from .validation import router as validation_router
 
 __all__ = ["create_app"]
 
+_HTTP_ERRORS = {404: "NotFound", 405: "MethodNotAllowed", 406: "NotAcceptable", 413: "BodyTooLarge"}
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The jixiao HTTP service for ``settings`` (default: from the environment)."""
@@ -32,12 +38,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(settings.store)
+        store = open_store(settings.store, settings=settings)
         load_vocabulary(store)
         app.state.store = store
+        runner = open_runner(store, workers=settings.query_workers, queue=settings.query_queue)
+        if isinstance(runner, WorkerPool):
+            await run_in_threadpool(runner.start)
+        app.state.queries = runner
         try:
             yield
         finally:
+            runner.close()
             store.close()
 
     app = FastAPI(
@@ -59,6 +70,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             status_code=status,
             headers=dict(getattr(exc, "headers", {})),
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def framework_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """FastAPI's own answers (no such route, method not allowed) in the one shape."""
+        return JSONResponse(
+            {"error": _HTTP_ERRORS.get(exc.status_code, "HttpError"), "message": str(exc.detail)},
+            status_code=exc.status_code,
+            headers=dict(exc.headers or {}),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """A parameter FastAPI could not read: 400 with what was wrong, not a 422 list."""
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        )
+        return JSONResponse({"error": "BadRequest", "message": problems}, status_code=400)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:

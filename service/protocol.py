@@ -32,6 +32,7 @@ __all__ = [
     "NotFound",
     "Operation",
     "QueryTimeout",
+    "ServiceBusy",
     "Unauthorized",
     "UnsupportedMediaType",
     "check_external",
@@ -101,6 +102,13 @@ class QueryTimeout(HttpError, QueryError):
 
     http_status = 503
     headers: ClassVar[Mapping[str, str]] = {"Retry-After": "10"}
+
+
+class ServiceBusy(HttpError):
+    """Too many queries are waiting for a worker; the client should retry shortly."""
+
+    http_status = 503
+    headers: ClassVar[Mapping[str, str]] = {"Retry-After": "1"}
 
 
 FORM = "application/x-www-form-urlencoded"

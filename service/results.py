@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from .store import QueryResult
+if TYPE_CHECKING:
+    from .store import QueryResult
 
 __all__ = ["RDF_FORMATS", "RESULT_FORMATS", "render_table", "serialize"]
 

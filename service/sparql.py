@@ -1,8 +1,9 @@
 """``/sparql``: the SPARQL 1.1 Protocol — query, update, and the service description.
 
 Queries are open to all; updates need the write token (:func:`.protocol.check_write_token`).
-Every query runs within the limits of :mod:`.limits` (time, rows), and its result is
-negotiated against ``Accept`` with :mod:`.negotiation`. The default graph is the union of
+Every query runs within the limits of :mod:`.query_runner` (time, a bounded queue) and
+:mod:`.evaluation` (rows), and its result is negotiated against ``Accept`` with
+:mod:`.negotiation`. The default graph is the union of
 all graphs unless the request names ``default-graph-uri``/``named-graph-uri``.
 """
 
@@ -15,7 +16,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from .limits import Collected, checked, collect, read_body, run_limited
+from .evaluation import QueryJob
+from .limits import read_body
 from .negotiation import (
     BOOLEAN_OFFERS,
     RDF_OFFERS,
@@ -32,10 +34,10 @@ from .protocol import (
     read_operation,
     with_using,
 )
+from .query_runner import QueryRunner
 from .results import PREFIXES, RDF_FORMATS
 from .service_description import describe_service
 from .settings import Settings
-from .writers import write
 
 __all__ = ["router"]
 
@@ -101,32 +103,26 @@ async def _handle(request: Request) -> Response:
 async def _query(request: Request, operation: Operation) -> Response:
     settings = _settings(request)
     accept = request.headers.get("accept")
-    if all(negotiate(accept, offers) is None for offers in _OFFERS.values()):
+    media = {kind: negotiate(accept, offers) for kind, offers in _OFFERS.items()}
+    formats = {kind: format_of(m) for kind, m in media.items() if m is not None}
+    if not formats:
         raise NotAcceptable(f"no result format fits Accept: {accept}")
-    store = request.app.state.store
-    base = _endpoint(request)
-
-    def work(deadline: float) -> Collected:
-        result = store.query(
-            operation.text,
-            default_graphs=operation.default_graphs or None,
-            named_graphs=operation.named_graphs or None,
-            base_iri=base,
-        )
-        collected = collect(result, deadline=deadline, max_rows=settings.max_rows)
-        del result  # dropped here: pyoxigraph iterators may not leave their thread
-        return checked(collected)
-
-    collected = await run_limited(work, settings.query_timeout)
-    media = negotiate(accept, _OFFERS[collected.kind])
-    if media is None:
-        raise NotAcceptable(f"no {collected.kind} result format fits Accept: {accept}")
+    job = QueryJob(
+        operation.text,
+        default_graphs=tuple(operation.default_graphs),
+        named_graphs=tuple(operation.named_graphs),
+        base_iri=_endpoint(request),
+        max_rows=settings.max_rows,
+        formats=formats,
+        accept=accept,
+    )
+    runner: QueryRunner = request.app.state.queries
+    answer = await runner.run(job, settings.query_timeout)
     headers = {"Vary": "Accept"}
-    if collected.truncated:
+    if answer.truncated:
         headers["X-Jixiao-Truncated"] = "true"
         headers["X-Jixiao-Max-Rows"] = str(settings.max_rows)
-    payload = await run_in_threadpool(write, collected, format_of(media))
-    return Response(payload, media_type=media, headers=headers)
+    return Response(answer.payload, media_type=media[answer.kind], headers=headers)
 
 
 async def _update(request: Request, operation: Operation) -> Response:

@@ -1,4 +1,4 @@
-"""Writing a :class:`~.limits.Collected` result in the W3C formats.
+"""Writing a :class:`~.evaluation.Collected` result in the W3C formats.
 
 SELECT/ASK results go out as SPARQL 1.1 Query Results JSON, XML, CSV or TSV (written here,
 because a capped result is a list, not a pyoxigraph iterator); CONSTRUCT/DESCRIBE triples
@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .limits import Collected
+from .evaluation import Collected
 from .results import PREFIXES, RDF_FORMATS
 
 __all__ = ["write"]
