@@ -6,9 +6,13 @@ noisy, so compare ratios within one run rather than numbers across runs.
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import platform
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,13 +21,17 @@ from pathlib import Path
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
+from jixiao.shapes.validate import validate_document
 
-from .loader import ingest_bytes, seed_files, validate_mapped
+from .bench_report import render
+from .bench_scale import bench_size
+from .loader import ingest_bytes, seed_files
 from .store import EmbeddedStore
 
 __all__ = ["main"]
 
 REPEAT = 5
+BIN = Path(sys.executable).parent
 
 
 def _median(run: Callable[[], object], repeat: int = REPEAT) -> tuple[float, list[float]]:
@@ -58,9 +66,21 @@ def bench_seeds() -> list[dict[str, object]]:
             ingest_bytes(d, n, y, EmbeddedStore(None), minter)
 
         def validate_once(m: MappedDocument = mapped) -> None:
-            validate_mapped(m, minter, "bench")
+            validate_document(m, base_iri=minter.base)
+
+        def validate_reference(m: MappedDocument = mapped) -> None:
+            validate_document(m, base_iri=minter.base, engine="pyshacl")
+
+        def validate_cli(d: bytes = data, n: str = name, y: int = year) -> None:
+            with tempfile.TemporaryDirectory() as tmp:
+                source = Path(tmp) / n
+                source.write_bytes(d)
+                command = [str(BIN / "jixiao"), "validate", str(source), "--year", str(y)]
+                subprocess.run(command, check=True, capture_output=True)
 
         validation, _ = _median(validate_once)
+        reference, _ = _median(validate_reference)
+        cli, _ = _median(validate_cli)
         disk, disk_runs = _median(ingest_disk)
         memory, _ = _median(ingest_memory)
         rows.append(
@@ -73,6 +93,8 @@ def bench_seeds() -> list[dict[str, object]]:
                 "triples": len(mapped.triples) + len(mapped.organization_triples),
                 "read_map_s": read_map,
                 "validate_s": validation,
+                "validate_pyshacl_s": reference,
+                "validate_cli_s": cli,
                 "ingest_disk_s": disk,
                 "ingest_disk_runs_s": disk_runs,
                 "ingest_memory_s": memory,
@@ -81,40 +103,68 @@ def bench_seeds() -> list[dict[str, object]]:
     return rows
 
 
-def _markdown(rows: list[dict[str, object]]) -> str:
-    lines = [
-        "# Benchmarks",
-        "",
-        f"Measured by `make bench` on {platform.machine()} / Python {platform.python_version()}; "
-        f"medians of {REPEAT} runs, side by side in one process.",
-        "",
-        "## Ingest of the seed tables",
-        "",
-        "Ingest = read + map + load (validation and linking included when present), into a "
-        "fresh store each run.",
-        "",
-        "| seed | year | units | projects | indicators | triples | read+map (ms) "
-        "| validate, pySHACL (ms) | ingest, on disk (ms) | ingest, in memory (ms) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        lines.append(
-            f"| {r['seed']} | {r['year']} | {r['units']} | {r['projects']} | {r['indicators']} "
-            f"| {r['triples']} | {float(r['read_map_s']) * 1000:.1f} "  # type: ignore[arg-type]
-            f"| {float(r['validate_s']) * 1000:.1f} "  # type: ignore[arg-type]
-            f"| {float(r['ingest_disk_s']) * 1000:.1f} "  # type: ignore[arg-type]
-            f"| {float(r['ingest_memory_s']) * 1000:.1f} |"  # type: ignore[arg-type]
-        )
-    return "\n".join(lines) + "\n"
+SIZES = {"100k": 100_000, "1M": 1_000_000, "5M": 5_000_000}
 
 
-def main() -> None:
-    rows = bench_seeds()
-    Path("BENCHMARKS.md").write_text(_markdown(rows), encoding="utf-8")
-    Path("bench-results.json").write_text(
-        json.dumps({"seeds": rows}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m jixiao.service.bench")
+    parser.add_argument(
+        "--sizes",
+        default=os.environ.get("JIXIAO_BENCH_SIZES", "100k,1M,5M"),
+        help="corpus sizes, comma-separated (100k, 1M, 5M); empty for the seeds only",
     )
-    print(_markdown(rows))
+    parser.add_argument("--rdflib-up-to", default="1M", help="largest size rdflib is run at")
+    parser.add_argument("--clients", type=int, default=300, help="load-test clients (0: none)")
+    parser.add_argument("--load-seconds", type=float, default=20.0)
+    parser.add_argument("--load-up-to", default="1M", help="largest size the load test runs at")
+    parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
+    parser.add_argument("--json", type=Path, default=Path("bench-results.json"))
+    args = parser.parse_args(argv)
+    sizes = [s for s in args.sizes.split(",") if s]
+    results: dict[str, object] = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+        },
+        "seeds": bench_seeds(),
+        "sizes": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
+        for label in sizes:
+            triples = _size(label)
+            results["sizes"][label] = bench_size(  # type: ignore[index]
+                triples,
+                Path(tmp),
+                rdflib=triples <= _size(args.rdflib_up_to),
+                load_clients=args.clients if triples <= _size(args.load_up_to) else 0,
+                load_seconds=args.load_seconds,
+                validation_runs=3 if triples <= 1_000_000 else 1,
+                rdflib_skip=_timed_out(results),
+            )
+            _write(results, args.out, args.json)
+    _write(results, args.out, args.json)
+    print(args.out.read_text(encoding="utf-8"))
+
+
+def _timed_out(results: dict[str, object]) -> set[str]:
+    """The queries rdflib ran out of time on at the sizes measured so far."""
+    names = set()
+    for size in results["sizes"].values():  # type: ignore[attr-defined]
+        for name, record in size["queries"].get("rdflib", {}).get("queries", {}).items():
+            if "more_than_s" in record:
+                names.add(name)
+    return names
+
+
+def _size(label: str) -> int:
+    """A size: one of :data:`SIZES` or a number of triples."""
+    return SIZES[label] if label in SIZES else int(label)
+
+
+def _write(results: dict[str, object], out: Path, json_path: Path) -> None:
+    json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.write_text(render(results), encoding="utf-8")
 
 
 if __name__ == "__main__":

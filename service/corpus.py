@@ -1,0 +1,242 @@
+"""Ingesting a corpus: many source tables in one run, linked once at the end.
+
+``jixiao ingest`` of one file relinks every series after loading it — right for one document,
+quadratic for hundreds. :func:`ingest_corpus` reads, maps and validates the documents in
+batches in worker processes (each document is independent; both cores work), loads each
+batch's valid documents in one transaction as the batches come back — every graph whole, or
+none — and rebuilds the series graph once. A document that cannot be read or violates the
+shapes is refused on its own, its graph left as it was, and the others still load.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from jixiao.ingest.errors import InputError, JixiaoError, UsageError
+from jixiao.ingest.iris import IriMinter
+from jixiao.ingest.mapping import MappedDocument, map_table
+from jixiao.ingest.overrides import Overrides
+from jixiao.ingest.reader import read_table
+
+from .linking import update_series
+from .loader import IngestResult, check_year, read_source
+from .store import Store, load_vocabulary
+
+__all__ = ["CorpusResult", "Refusal", "Source", "ingest_corpus", "sources_in", "year_in_name"]
+
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d|2100)(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One source table and its budget year."""
+
+    path: Path
+    year: int
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A document that was not loaded, and why (one line)."""
+
+    name: str
+    reason: str
+
+
+@dataclass(slots=True)
+class CorpusResult:
+    """What a corpus ingest did, with the time each stage took (seconds)."""
+
+    loaded: list[IngestResult] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    prepare_seconds: float = 0.0  # read, map and validate, summed over the workers
+    load_seconds: float = 0.0
+    link_seconds: float = 0.0
+    seconds: float = 0.0  # wall clock, end to end
+
+    @property
+    def triples(self) -> int:
+        return sum(r.triples for r in self.loaded)
+
+    @property
+    def rows(self) -> int:
+        """Project and indicator rows loaded."""
+        return sum(r.projects + r.indicators for r in self.loaded)
+
+
+def year_in_name(name: str) -> int | None:
+    """The budget year a file name carries (``…-2024.txt``), if exactly one year is in it."""
+    years = set(_YEAR.findall(name))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def sources_in(paths: Sequence[Path], year: int | None = None) -> list[Source]:
+    """The tables named by ``paths`` (files, or folders of ``*.txt``), each with its year.
+
+    The year is ``year`` when given; else a folder's ``manifest.json`` (``files`` entries of
+    ``file`` and ``year``, as the synthetic corpus writes) or the year in the file's name.
+    """
+    sources: list[Source] = []
+    for path in paths:
+        if path.is_dir():
+            manifest = _manifest_years(path)
+            for file in sorted(path.glob("*.txt")):
+                sources.append(_source(file, year or manifest.get(file.name)))
+        else:
+            sources.append(_source(path, year))
+    return sources
+
+
+def _manifest_years(folder: Path) -> dict[str, int]:
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return {}
+    try:
+        entries = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        return {str(e["file"]): check_year(e["year"]) for e in entries}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"not a corpus manifest: {exc}", file=str(manifest)) from None
+
+
+def _source(path: Path, year: int | None) -> Source:
+    found = year if year is not None else year_in_name(path.name)
+    if found is None:
+        raise UsageError(f"{path}: no budget year in its name; give --year")
+    return Source(path, check_year(found))
+
+
+@dataclass(slots=True)
+class _Prepared:
+    name: str
+    mapped: MappedDocument | None
+    refusal: str | None
+    units: int = 0
+    projects: int = 0
+    indicators: int = 0
+    seconds: float = 0.0
+
+
+def _prepare(batch: list[tuple[str, int]], base_iri: str, fail_on: str) -> list[_Prepared]:
+    """Read, map and validate a batch of documents (runs in a worker process): the shapes run
+    once over the whole batch, each document still judged on its own."""
+    from jixiao.shapes.validate import validate_documents
+
+    minter = IriMinter(base_iri)
+    out: list[_Prepared] = []
+    for path_text, year in batch:
+        started = time.perf_counter()
+        path = Path(path_text)
+        try:
+            table = read_table(read_source(path), path.name)
+            mapped = map_table(table, year, minter)
+        except JixiaoError as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            out.append(_Prepared(path.name, None, reason, seconds=time.perf_counter() - started))
+            continue
+        out.append(
+            _Prepared(
+                path.name,
+                mapped,
+                None,
+                units=len(table.units),
+                projects=len(table.projects),
+                indicators=sum(len(p.indicators) for p in table.projects),
+                seconds=time.perf_counter() - started,
+            )
+        )
+    readable = [p for p in out if p.mapped is not None]
+    started = time.perf_counter()
+    reports = validate_documents(
+        [p.mapped for p in readable if p.mapped is not None],
+        base_iri=base_iri,
+        titles=[p.name for p in readable],
+    )
+    share = (time.perf_counter() - started) / max(len(readable), 1)
+    for prepared, report in zip(readable, reports, strict=True):
+        prepared.seconds += share
+        if report.fails(fail_on):
+            counts = report.counts
+            prepared.refusal = (
+                f"violates the shapes: {counts['Violation']} violations, "
+                f"{counts['Warning']} warnings (fail on {fail_on}); "
+                f"`jixiao validate {prepared.name} --year …` shows them"
+            )
+            prepared.mapped = None
+    return out
+
+
+def _batches(sources: Sequence[Source], size: int) -> Iterator[list[tuple[str, int]]]:
+    for start in range(0, len(sources), size):
+        yield [(str(s.path), s.year) for s in sources[start : start + size]]
+
+
+def ingest_corpus(
+    sources: Sequence[Source],
+    store: Store,
+    minter: IriMinter,
+    overrides: Overrides | None = None,
+    *,
+    fail_on: str = "violation",
+    workers: int = 2,
+    batch: int = 8,
+) -> CorpusResult:
+    """Ingest ``sources``: prepare in ``workers`` processes (0: here), load, link once."""
+    started = time.perf_counter()
+    result = CorpusResult()
+    load_vocabulary(store)
+    batches = list(_batches(sources, batch))
+    if workers > 0 and len(batches) > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            prepare = partial(_prepare, base_iri=minter.base, fail_on=fail_on)
+            for documents in pool.map(prepare, batches):
+                _load(documents, store, minter, result)
+    else:
+        for documents_batch in batches:
+            _load(_prepare(documents_batch, minter.base, fail_on), store, minter, result)
+    linking = time.perf_counter()
+    update_series(store, minter, overrides)
+    result.link_seconds = time.perf_counter() - linking
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _load(
+    documents: list[_Prepared], store: Store, minter: IriMinter, result: CorpusResult
+) -> None:
+    """Load a batch's valid documents in one transaction: each graph whole, or none."""
+    valid = []
+    for document in documents:
+        result.prepare_seconds += document.seconds
+        if document.mapped is None:
+            result.refused.append(Refusal(document.name, document.refusal or "refused"))
+        else:
+            valid.append((document, document.mapped))
+    if not valid:
+        return
+    loading = time.perf_counter()
+    store.replace_graphs(
+        [(mapped.iri, mapped.triples) for _, mapped in valid],
+        add=[(minter.organizations_graph, [t for _, m in valid for t in m.organization_triples])],
+    )
+    result.load_seconds += time.perf_counter() - loading
+    result.loaded.extend(
+        IngestResult(
+            document=mapped.iri,
+            year=mapped.year,
+            units=document.units,
+            projects=document.projects,
+            indicators=document.indicators,
+            triples=len(mapped.triples) + len(mapped.organization_triples),
+            seconds=document.seconds,
+        )
+        for document, mapped in valid
+    )
