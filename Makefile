@@ -7,7 +7,7 @@ STORE ?= data/store
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-deps run seed test lint typecheck format bench clean
+.PHONY: setup system-deps run seed test lint typecheck format bench clean fuzz
 
 setup: $(STAMP)  ## create .venv and install jixiao with its test tools (idempotent)
 
@@ -18,11 +18,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages the tests use: headless Chromium for the browser test (Playwright drives
-# /usr/bin/chromium and downloads no browser of its own). Needs root; skipped otherwise.
+# /usr/bin/chromium and downloads no browser of its own) and OpenLink Virtuoso for the second
+# remote store (tests/test_virtuoso.py starts its own virtuoso-t). Needs root; their tests are
+# skipped otherwise.
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium missing and not root: the browser test will be skipped"; fi; }
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "not root, so not installed:$$missing (their tests will be skipped)"; fi; fi
 
 seed: setup  ## load the bundled seed tables into $(STORE)
 	$(BIN)/jixiao seed --store $(STORE)
@@ -51,3 +57,9 @@ bench: setup  ## benchmarks; writes BENCHMARKS.md and bench-results.json
 
 clean:
 	rm -rf $(VENV) .typecheck .pytest_cache .mypy_cache .ruff_cache data
+
+# The robustness tests with many more examples (Hypothesis profile `fuzz`, see
+# tests/hypothesis_profiles.py) and many more SIGKILLs; minutes, so not part of `make test`.
+fuzz: setup  ## long property-based, schemathesis and kill runs
+	JIXIAO_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_robustness_reader.py \
+	  tests/test_targets.py tests/test_schemathesis.py tests/test_robustness_store.py

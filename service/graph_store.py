@@ -69,7 +69,7 @@ def _target(request: Request, path: str | None) -> object:
     if path is not None:
         if graphs or has_default:
             raise BadRequest("a direct graph URL takes no 'graph' or 'default' parameter")
-        return str(request.url.replace(query="", fragment=""))
+        return parse_iri(str(request.url.replace(query="", fragment="")), "the graph URL")
     if len(graphs) > 1 or (graphs and has_default):
         raise BadRequest("name one graph: one 'graph=IRI' parameter, or 'default'")
     if graphs:

@@ -152,3 +152,9 @@ def oxigraph_server(tmp_path: Path) -> Iterator[Server]:
     ]
     with running(command, f"{url}/query?query=ASK%7B%7D") as _:
         yield Server(url)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the Hypothesis profile named by ``JIXIAO_HYPOTHESIS_PROFILE`` (``make fuzz``)
+    before any test module is collected (see ``hypothesis_profiles.py``)."""
+    import hypothesis_profiles  # noqa: F401
