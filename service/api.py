@@ -19,10 +19,14 @@ from jixiao.ingest.errors import UsageError
 
 from .canned import CannedQuery, QueryRows, load_queries, run_canned
 from .loader import check_year
+from .operations import StoreCache
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["cross-year questions"])
+
+# Answers kept until the next write: a cross-year query costs ~10 ms of Oxigraph each time.
+_ANSWERS: StoreCache[QueryRows] = StoreCache(256)
 
 Number = int | float | None
 Text = str | None
@@ -151,7 +155,9 @@ def _answer(
             raise UsageError(f"yearA must be earlier than yearB: {year_a}, {year_b}")
         values = {**values, "yearA": year_a, "yearB": year_b}
     max_rows = request.app.state.settings.max_rows
-    rows: QueryRows = run_canned(request.app.state.store, query, values, max_rows=max_rows)
+    store = request.app.state.store
+    key = (name, tuple(sorted(values.items())), max_rows)
+    rows = _ANSWERS.get(store, key, lambda: run_canned(store, query, values, max_rows=max_rows))
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=rows.columns, lineterminator="\r\n")

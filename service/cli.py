@@ -20,6 +20,7 @@ from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.overrides import load_overrides
 
 from . import diff, loader
+from .corpus import ingest_corpus, sources_in
 from .results import RDF_FORMATS, RESULT_FORMATS, render_table, serialize
 from .settings import Settings
 from .store import Store, open_store
@@ -55,9 +56,27 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $JIXIAO_STORE or data/store)"
     )
 
-    p = sub.add_parser("ingest", help="parse, validate and load a table into the store")
-    p.add_argument("file", type=Path, help="the source table (text extracted from the PDF)")
-    p.add_argument("--year", type=_year, required=True, help="its budget year, e.g. 2025")
+    p = sub.add_parser(
+        "ingest",
+        help="parse, validate and load tables into the store",
+        description="Parse, validate and load source tables. One file loads in one transaction "
+        "and relinks the series; several files (or folders of *.txt) are prepared in parallel "
+        "and loaded batch by batch, then linked once. Exit 0 all loaded, 1 some refused by the "
+        "shapes (the rest loaded), 2 unreadable input or usage error.",
+    )
+    p.add_argument(
+        "file",
+        type=Path,
+        nargs="+",
+        help="the source table (text extracted from the PDF); several files or folders for a "
+        "corpus",
+    )
+    p.add_argument(
+        "--year",
+        type=_year,
+        help="the budget year, e.g. 2025; without it, each file's year is read from a folder's "
+        "manifest.json or from the file name (…-2025.txt)",
+    )
     p.add_argument("--store", help=store_help)
     p.add_argument(
         "--fail-on",
@@ -87,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["violation", "warning"],
         default="violation",
         help="exit 1 on violations (the default), or on warnings too",
+    )
+    p.add_argument(
+        "--engine",
+        choices=["oxigraph", "pyshacl"],
+        default="oxigraph",
+        help="oxigraph: the shapes compiled to SPARQL (the default, fast); pyshacl: the "
+        "reference validator (same report, slower)",
     )
 
     p = sub.add_parser("seed", help="load the two bundled seed tables (2023, 2025)")
@@ -142,19 +168,32 @@ def _query_text(arg: str) -> str:
 
 def _ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    store = open_store(settings.store)
+    sources = sources_in(args.file, args.year)
+    store = open_store(settings.store, settings=settings)
     minter = IriMinter(settings.base_iri)
     overrides = load_overrides(settings.overrides)
-    result = loader.ingest_file(
-        args.file, args.year, store, minter, overrides, fail_on=args.fail_on
-    )
+    if len(sources) == 1:
+        source = sources[0]
+        result = loader.ingest_file(
+            source.path, source.year, store, minter, overrides, fail_on=args.fail_on
+        )
+        store.close()
+        print(
+            f"loaded {source.path.name} ({result.year}): {result.units} funding units, "
+            f"{result.projects} projects, {result.indicators} indicators, {result.triples} "
+            f"triples into <{result.document}> in {result.seconds:.2f} s"
+        )
+        return EXIT_OK
+    corpus = ingest_corpus(sources, store, minter, overrides, fail_on=args.fail_on)
     store.close()
+    for refusal in corpus.refused:
+        print(f"refused {refusal.name}: {refusal.reason}", file=sys.stderr)
     print(
-        f"loaded {args.file.name} ({result.year}): {result.units} funding units, "
-        f"{result.projects} projects, {result.indicators} indicators, {result.triples} triples "
-        f"into <{result.document}> in {result.seconds:.2f} s"
+        f"loaded {len(corpus.loaded)} of {len(sources)} tables: {corpus.rows} project and "
+        f"indicator rows, {corpus.triples} triples in {corpus.seconds:.1f} s "
+        f"({corpus.triples / max(corpus.seconds, 1e-9):,.0f} triples/s)"
     )
-    return EXIT_OK
+    return EXIT_INVALID if corpus.refused else EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -165,11 +204,15 @@ def _validate(args: argparse.Namespace) -> int:
     rdf_format = RDF_SUFFIXES.get(args.file.suffix.lower())
     if rdf_format is not None:
         graph = parse_rdf(data, rdf_format, args.file.name)
-        report = validate_graph(graph, base_iri=settings.base_iri, title=args.file.name)
+        report = validate_graph(
+            graph, base_iri=settings.base_iri, title=args.file.name, engine=args.engine
+        )
     elif args.year is None:
         raise UsageError("jixiao validate: --year is required for a source table")
     else:
-        report = validate_source(data, args.file.name, args.year, base_iri=settings.base_iri)
+        report = validate_source(
+            data, args.file.name, args.year, base_iri=settings.base_iri, engine=args.engine
+        )
     if args.format == "text":
         sys.stdout.write(report.text())
     else:
@@ -180,7 +223,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _seed(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    store = open_store(settings.store)
+    store = open_store(settings.store, settings=settings)
     minter = IriMinter(settings.base_iri)
     overrides = load_overrides(settings.overrides)
     for data, name, year in loader.seed_files():
@@ -200,7 +243,8 @@ def _query(args: argparse.Namespace) -> int:
 
         store: EndpointClient | Store = EndpointClient(args.endpoint)
     else:
-        store = open_store(_settings(args).store, read_only=True)
+        settings = _settings(args)
+        store = open_store(settings.store, read_only=True, settings=settings)
     result = store.query(text)
     fmt = args.format or ("table" if sys.stdout.isatty() else "json")
     if fmt == "table":
@@ -228,7 +272,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    store = open_store(_settings(args).store)
+    settings = _settings(args)
+    store = open_store(settings.store, settings=settings)
     comparison = diff.compare_years(store, args.year_a, args.year_b, args.unit)
     sys.stdout.write(diff.render(comparison, args.format))
     sys.stdout.flush()

@@ -24,6 +24,7 @@ from jixiao.ontology import JX, SCHEME_IRI, vocabulary_graph
 
 from .describe import INCOMING_LIMIT, Term, checked_iri, describe, resource_rdf
 from .negotiation import negotiate, split_suffix
+from .operations import StoreCache
 from .pages import error_response, linker, render
 from .results import PREFIXES
 
@@ -51,6 +52,9 @@ _OX_FORMATS = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/json": ox.RdfFormat.JSON_LD,
 }
+# The representations served lately, kept until the next write: a page costs milliseconds
+# of SPARQL and templating, a kept one nothing (None: the store does not know the resource).
+_PAGES: StoreCache[bytes | None] = StoreCache(1024)
 _CONTENT_TYPES = {
     "text/turtle": "text/turtle; charset=utf-8",
     "application/ld+json": "application/ld+json",
@@ -99,22 +103,17 @@ async def resource(rest: str, request: Request) -> Response:
     if media is None:
         return _not_acceptable(request, headers)
     store = request.app.state.store
-    missing = f"no resource <{iri}> in this dataset"
-    if media == "text/html":
-        description = await run_in_threadpool(describe, store, iri)
-        if not description.exists:
-            return error_response(request, 404, "NotFound", missing, {"Vary": "Accept"})
-        page = render(
-            request,
-            "resource.html",
-            d=description,
-            title=description.label or iri,
-            limit=INCOMING_LIMIT,
-        )
-        page.headers.update(headers)
-        return page
 
-    def triples() -> bytes | None:
+    def representation() -> bytes | None:
+        if media == "text/html":
+            description = describe(store, iri)
+            if not description.exists:
+                return None
+            title = description.label or iri
+            page = render(
+                request, "resource.html", d=description, title=title, limit=INCOMING_LIMIT
+            )
+            return bytes(page.body)
         result = resource_rdf(store, iri)
         found = list(result) if isinstance(result, ox.QueryTriples) else []
         if not found:
@@ -122,8 +121,11 @@ async def resource(rest: str, request: Request) -> Response:
         prefixes = PREFIXES if media == "text/turtle" else None
         return ox.serialize(found, format=_OX_FORMATS[media], prefixes=prefixes)
 
-    body = await run_in_threadpool(triples)
+    key = (media, iri, link.root)
+    kept = _PAGES.peek(store, key)
+    body = kept[0] if kept else await run_in_threadpool(_PAGES.get, store, key, representation)
     if body is None:
+        missing = f"no resource <{iri}> in this dataset"
         return error_response(request, 404, "NotFound", missing, {"Vary": "Accept"})
     return Response(body, media_type=_CONTENT_TYPES[media], headers=headers)
 

@@ -59,6 +59,7 @@ def _environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates are package data: no stat() of them per page
     )
     env.filters["curie"] = curie
     return env

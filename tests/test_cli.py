@@ -50,7 +50,7 @@ def test_ingest_both_seeds_then_query(tmp_path: Path) -> None:
         (["ingest", "nope.txt", "--year", "2023"], "no such file"),
         (["ingest", str(MINI), "--year", "twenty"], "not a budget year"),
         (["ingest", str(MINI), "--year", "20234"], "not a budget year"),
-        (["ingest", str(MINI)], "--year"),
+        (["ingest", str(ROOT / "README.md")], "--year"),  # no year in its name
         (["ingest", str(ROOT / "pyproject.toml"), "--year", "2024"], "no header row"),
         (["frobnicate"], "invalid choice"),
     ],
