@@ -31,6 +31,7 @@ __all__ = [
     "QueryResult",
     "Store",
     "graph_write_update",
+    "ntriples_term",
     "open_store",
     "sparql_term",
 ]
@@ -39,7 +40,7 @@ __all__ = [
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _nt(term: Node) -> str:
+def ntriples_term(term: Node) -> str:
     """An rdflib term in N-Triples syntax (rdflib's ``n3()`` may write long literals with
     line breaks, which N-Triples does not allow)."""
     if isinstance(term, Literal):
@@ -238,7 +239,7 @@ class EmbeddedStore(SparqlGraphWrites):
                 super().replace_graphs(replace, add)
                 return
             lines = [
-                f"{_nt(s)} {_nt(p)} {_nt(o)} <{graph}> ."
+                f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} <{graph}> ."
                 for graph, triples in [*replace, *add]
                 for s, p, o in triples
             ]
