@@ -12,8 +12,10 @@ document's graph) and ``GET /dumps/graph.nq.gz?graph=IRI`` (any named graph).
 
 from __future__ import annotations
 
+import queue
+import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -225,9 +227,48 @@ def _nquads(store: Store, graph: str | None) -> Iterator[str]:
         yield f"{ox.Quad(*terms)} .\n"  # type: ignore[arg-type]
 
 
+async def _streamed(store: Store, graph: str | None) -> AsyncIterator[bytes]:
+    """:func:`dump_chunks`, produced in one thread of its own.
+
+    A pyoxigraph iterator must stay on the thread that made it, but a streaming response
+    pulls a plain iterator in whatever pool thread is free, chunk by chunk — which broke any
+    dump longer than one chunk. Here one producer thread iterates, a small queue hands the
+    chunks over, and the producer stops when the client goes away.
+    """
+    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in dump_chunks(store, graph):
+                while not stop.is_set():
+                    try:
+                        chunks.put(chunk, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            chunks.put(None)
+        except Exception as exc:  # handed to the response, which ends the stream
+            chunks.put(exc)
+
+    threading.Thread(target=produce, name="jixiao-dump", daemon=True).start()
+    try:
+        while True:
+            item = await run_in_threadpool(chunks.get)
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
 def _dump(request: Request, graph: str | None, filename: str) -> StreamingResponse:
     return StreamingResponse(
-        dump_chunks(request.app.state.store, graph),
+        _streamed(request.app.state.store, graph),
         media_type="application/gzip",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

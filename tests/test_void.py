@@ -13,6 +13,8 @@ from conftest import seeded_app_client
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCAT, VOID
 
+from jixiao.service import void as void_module
+
 pytestmark = pytest.mark.anyio
 
 SD_NAME = URIRef("http://www.w3.org/ns/sparql-service-description#name")
@@ -125,3 +127,18 @@ async def test_bad_dump_requests(client: httpx.AsyncClient, url: str, status: in
     response = await client.get(url)
     assert response.status_code == status
     assert set(response.json()) == {"error", "message"}
+
+
+async def test_a_dump_of_many_chunks_streams_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many small chunks: the pyoxigraph iterator must stay on one thread throughout."""
+    monkeypatch.setattr(void_module, "_CHUNK", 512)
+    async with seeded_app_client() as client:
+        response = await client.get("/dumps/dataset.nq.gz")
+        count = await client.get(
+            "/sparql",
+            params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"accept": "application/sparql-results+json"},
+        )
+    assert response.status_code == 200
+    lines = gzip.decompress(response.content).decode("utf-8").splitlines()
+    assert len(lines) == int(count.json()["results"]["bindings"][0]["n"]["value"]) > 5000
