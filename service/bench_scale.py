@@ -15,14 +15,12 @@ measurement's memory and CPU its own.
 from __future__ import annotations
 
 import json
-import os
 import resource
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
@@ -30,6 +28,7 @@ import httpx
 from jixiao.ingest.iris import IriMinter
 
 from .canned import load_queries
+from .processes import free_port, running
 
 __all__ = ["bench_size", "canned_texts"]
 
@@ -73,45 +72,6 @@ def _time_queries(run: Callable[[str], int], texts: dict[str, str]) -> dict[str,
             times.append(time.perf_counter() - started)
         out[name] = {**_stats(times), "rows": rows}
     return out
-
-
-@contextmanager
-def _server(command: list[str], probe: str, env: dict[str, str] | None = None) -> Iterator[None]:
-    process = subprocess.Popen(
-        command,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{command[0]} exited: {process.stderr.read()[:500]!r}")  # type: ignore[union-attr]
-            try:
-                if httpx.get(probe, timeout=2).status_code < 500:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{command[0]} did not come up")
-            time.sleep(0.2)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _http_runner(client: httpx.Client, url: str) -> Callable[[str], int]:
@@ -319,11 +279,11 @@ def bench_size(
     out["queries"] = {"in_process": in_process}
     print(f"[{triples}] queries in process done", file=sys.stderr, flush=True)
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {"JIXIAO_MAX_ROWS": str(10**8), "JIXIAO_QUERY_TIMEOUT": "300"}
     command = [str(BIN / "jixiao"), "serve", "--store", str(store), "--port", str(port)]
-    with _server(command, f"{url}/healthz", env), httpx.Client(timeout=600) as client:
+    with running(command, f"{url}/healthz", env, seconds=120), httpx.Client(timeout=600) as client:
         out["queries"]["http"] = _time_queries(_http_runner(client, f"{url}/sparql"), texts)  # type: ignore[index]
         if load_clients:
             out["load"] = _load_test(url, load_clients, load_seconds)
@@ -332,7 +292,7 @@ def bench_size(
             dump.write_bytes(client.get(f"{url}/dumps/dataset.nq.gz", timeout=600).content)
     print(f"[{triples}] http done", file=sys.stderr, flush=True)
 
-    port = _free_port()
+    port = free_port()
     command = [
         str(BIN / "oxigraph"),
         "serve-read-only",
@@ -343,7 +303,7 @@ def bench_size(
         "--union-default-graph",
     ]
     probe = f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"
-    with _server(command, probe), httpx.Client(timeout=600) as client:
+    with running(command, probe, seconds=120), httpx.Client(timeout=600) as client:
         runner = _http_runner(client, f"http://127.0.0.1:{port}/query")
         out["queries"]["oxigraph"] = _time_queries(runner, texts)  # type: ignore[index]
     print(f"[{triples}] oxigraph done", file=sys.stderr, flush=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -27,6 +28,7 @@ __all__ = [
     "evaluate",
     "names_its_dataset",
     "query_store",
+    "store_errors",
 ]
 
 T = TypeVar("T")
@@ -50,10 +52,18 @@ def query_store(
         kwargs["use_default_graph_as_union"] = True
     if named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    try:
+    with store_errors("query"):
         return store.query(sparql, **kwargs)  # type: ignore[arg-type]
+
+
+@contextmanager
+def store_errors(what: str) -> Iterator[None]:
+    """Oxigraph's errors as jixiao's: a bad ``what`` (query, update) is a :class:`QueryError`,
+    a failing store a :class:`StoreError` — never a traceback."""
+    try:
+        yield
     except SyntaxError as exc:
-        raise QueryError(f"malformed query: {exc}") from None
+        raise QueryError(f"malformed {what}: {exc}") from None
     except ValueError as exc:
         raise QueryError(str(exc)) from None
     except OSError as exc:

@@ -21,7 +21,7 @@ from rdflib.term import Node
 from jixiao.ingest.errors import QueryError, StoreError
 from jixiao.ontology import ONTOLOGY_IRI, vocabulary_graph
 
-from .evaluation import QueryResult, query_store
+from .evaluation import QueryResult, query_store, store_errors
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -201,15 +201,8 @@ class EmbeddedStore(SparqlGraphWrites):
         )
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        try:
-            with self._writing:
-                self._store.update(sparql, base_iri=base_iri)
-        except SyntaxError as exc:
-            raise QueryError(f"malformed update: {exc}") from None
-        except ValueError as exc:
-            raise QueryError(str(exc)) from None
-        except OSError as exc:
-            raise StoreError(f"the store failed: {exc}") from None
+        with store_errors("update"), self._writing:
+            self._store.update(sparql, base_iri=base_iri)
         self.generation += 1
 
     def snapshot(self, target: Path) -> None:

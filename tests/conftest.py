@@ -11,11 +11,8 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +23,7 @@ import pytest
 from jixiao.ingest.iris import IriMinter
 from jixiao.service import loader
 from jixiao.service.app import create_app
+from jixiao.service.processes import free_port, running
 from jixiao.service.settings import Settings
 
 BIN = Path(sys.executable).parent
@@ -35,13 +33,6 @@ WRITE_TOKEN = "test-token"
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextlib.asynccontextmanager
@@ -80,40 +71,6 @@ class Server:
 
     url: str
     token: str | None = None
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {url}")
-        try:
-            if httpx.get(url, timeout=1).status_code < 500:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError(f"server did not come up: {url}")
-
-
-@contextlib.contextmanager
-def running(command: list[str], probe: str, env: dict[str, str] | None = None) -> Iterator[None]:
-    """Run ``command`` until the block ends; ``probe`` is polled until it answers."""
-    process = subprocess.Popen(
-        command,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_until_up(probe, process)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="session")

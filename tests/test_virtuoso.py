@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import BIN, WRITE_TOKEN, app_client, free_port
+from conftest import BIN, WRITE_TOKEN, app_client, free_port, running
 from rdflib import Literal, URIRef
 
 from jixiao.ingest.errors import QueryError, StoreError
@@ -153,35 +152,21 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     ini.write_text(INI.format(dir=folder, sql_port=sql_port, http_port=http_port))
     url = f"http://127.0.0.1:{http_port}"
     log = folder / "virtuoso.log"
-    with (folder / "stdout.log").open("wb") as output:
-        process = subprocess.Popen(
-            ["virtuoso-t", "+foreground", "+configfile", str(ini)],
-            cwd=folder,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"virtuoso-t exited with {process.returncode}; see {log}")
-            try:
-                if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=2).is_success:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"virtuoso-t did not come up; see {log}")
-            time.sleep(0.2)
+    command = ["virtuoso-t", "+foreground", "+configfile", str(ini)]
+    probe = f"{url}/sparql?query=ASK%20%7B%7D"
+    with (
+        (folder / "stdout.log").open("wb") as output,
+        running(command, probe, cwd=folder, output=output, ready=_answers_ask),
+    ):
         _setup(url, sql_port)
         yield Virtuoso(url, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+
+
+def _answers_ask(probe: str) -> bool:
+    try:
+        return httpx.get(probe, timeout=2).is_success
+    except httpx.HTTPError:
+        return False
 
 
 def _load_seeds(store: Store, mapped: list[MappedDocument], minter: IriMinter) -> None:
