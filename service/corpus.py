@@ -4,8 +4,11 @@
 quadratic for hundreds. :func:`ingest_corpus` reads, maps and validates the documents in
 batches in worker processes (each document is independent; both cores work), loads each
 batch's valid documents in one transaction as the batches come back — every graph whole, or
-none — and rebuilds the series graph once. A document that cannot be read or violates the
-shapes is refused on its own, its graph left as it was, and the others still load.
+none — and rebuilds the series graph once. At most ``workers + 1`` batches are out at a time,
+the next submitted as each load ends: the workers prepare while a batch loads, and prepared
+batches cannot pile up in memory however large the corpus. A document that cannot be read or
+violates the shapes is refused on its own, its graph left as it was, and the others still
+load.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ import json
 import multiprocessing
 import re
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -194,10 +199,9 @@ def ingest_corpus(
     load_vocabulary(store)
     batches = list(_batches(sources, batch))
     if workers > 0 and len(batches) > 1:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            prepare = partial(_prepare, base_iri=minter.base, fail_on=fail_on)
-            for documents in pool.map(prepare, batches):
+        prepare = partial(_prepare, base_iri=minter.base, fail_on=fail_on)
+        with closing(_prepared_in_workers(prepare, batches, workers)) as prepared:
+            for documents in prepared:
                 _load(documents, store, minter, result)
     else:
         for documents_batch in batches:
@@ -207,6 +211,30 @@ def ingest_corpus(
     result.link_seconds = time.perf_counter() - linking
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _prepared_in_workers(
+    prepare: Callable[[list[tuple[str, int]]], list[_Prepared]],
+    batches: Iterable[list[tuple[str, int]]],
+    workers: int,
+) -> Generator[list[_Prepared], None, None]:
+    """The prepared batches in order, from ``workers`` processes, at most ``workers + 1`` of
+    them submitted and not yet loaded: the next is submitted when the caller asks for one,
+    that is when its last load has ended, so results cannot pile up in this process. Closing
+    it early (a load failed) cancels the batches not yet started."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: deque[Future[list[_Prepared]]] = deque()
+        try:
+            for batch in batches:
+                pending.append(pool.submit(prepare, batch))
+                if len(pending) > workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _load(

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from conftest import BIN
+from rdflib import Graph, URIRef
+from rdflib.compare import to_isomorphic
+from rdflib.term import Node
 
 from jixiao.ingest.errors import UsageError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.synthetic import generate_corpus
+from jixiao.service import corpus as corpus_module
 from jixiao.service.corpus import ingest_corpus, sources_in, year_in_name
 from jixiao.service.store import EmbeddedStore
 
@@ -91,3 +100,61 @@ def test_a_broken_table_is_refused_alone(corpus: Path, tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert f"refused {broken.name}" in done.stderr
     assert f"loaded {len(files) - 1} of {len(files)} tables" in done.stdout
+
+
+def test_the_workers_run_a_bounded_way_ahead_of_the_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch goes out as each load ends: never more than ``workers + 1`` batches submitted
+    and not yet loaded, however many there are (nor one at a time, which would leave the
+    workers idle during a load), and the store ends as a serial ingest leaves it."""
+    generate_corpus(tmp_path / "corpus", triples=12000, seed=3)
+    sources = sources_in([tmp_path / "corpus"])
+    workers = 2
+    assert len(sources) >= 3 * (workers + 1)  # one document a batch, so many batches
+    counts: Counter[str] = Counter()
+    outstanding: list[int] = []  # submitted and not yet loaded, at each submission
+
+    class CountingPool(ProcessPoolExecutor):
+        def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+            counts["submitted"] += 1
+            outstanding.append(counts["submitted"] - counts["loaded"])
+            return super().submit(fn, *args, **kwargs)
+
+    class CountingStore(EmbeddedStore):
+        def replace_graphs(
+            self,
+            replace: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]],
+            add: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]] = (),
+        ) -> None:
+            super().replace_graphs(replace, add)
+            if add:  # a batch of documents, adding to the organisations graph (not the
+                counts["loaded"] += 1  # vocabulary or series graphs, which replace only)
+
+    monkeypatch.setattr(corpus_module, "ProcessPoolExecutor", CountingPool)
+    parallel = CountingStore(None)
+    result = ingest_corpus(sources, parallel, IriMinter(), workers=workers, batch=1)
+    assert not result.refused
+    assert counts["submitted"] == counts["loaded"] == len(sources)
+    assert max(outstanding) == workers + 1, outstanding
+
+    serial = EmbeddedStore(None)
+    expected = ingest_corpus(sources, serial, IriMinter(), workers=0, batch=1)
+    assert [(r.document, r.triples) for r in result.loaded] == [
+        (r.document, r.triples) for r in expected.loaded
+    ]
+    got, want = _graphs(parallel), _graphs(serial)
+    assert sorted(got) == sorted(want)
+    for name, graph in got.items():
+        assert to_isomorphic(graph) == to_isomorphic(want[name]), name
+
+
+def _graphs(store: EmbeddedStore) -> dict[str, Graph]:
+    """Each named graph of ``store``, as an rdflib graph to compare by isomorphism."""
+    return {
+        name: Graph().parse(
+            data=store.raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)),
+            format="nt",
+        )
+        for name in store.named_graphs()
+    }
