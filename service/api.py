@@ -3,14 +3,21 @@
 Thin routes over :mod:`.canned`: each runs one canned query with its year parameters bound
 and returns its rows (``?format=csv`` for a CSV table). The same rows come from posting the
 query text (:meth:`CannedQuery.render`) to ``/sparql``; a test holds the two to it.
+
+An answer is computed once per store generation and kept as the body it is sent as: the
+same question asked meanwhile waits for that computation on the event loop, and at most
+:data:`COMPUTING_AT_ONCE` different questions are computed at once, in threads of their
+own, so a burst of slow questions leaves the shared thread pool to the pages.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
+import anyio
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -21,12 +28,15 @@ from .canned import CannedQuery, QueryRows, load_queries, run_canned
 from .loader import check_year
 from .operations import StoreCache
 
-__all__ = ["router"]
+__all__ = ["COMPUTING_AT_ONCE", "router"]
 
 router = APIRouter(prefix="/api", tags=["cross-year questions"])
 
-# Answers kept until the next write: a cross-year query costs ~10 ms of Oxigraph each time.
-_ANSWERS: StoreCache[QueryRows] = StoreCache(256)
+# Answers (JSON or CSV bodies) kept until the next write: a cross-year query costs ~10 ms
+# of Oxigraph on the seed tables, seconds on a large store.
+_ANSWERS: StoreCache[bytes] = StoreCache(256)
+# Different questions computed at once, per app (see the module's docstring).
+COMPUTING_AT_ONCE = 4
 
 Number = int | float | None
 Text = str | None
@@ -145,9 +155,15 @@ Unit = Annotated[
 Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
 
 
-def _answer(
-    request: Request, name: str, values: dict[str, object], fmt: str
-) -> dict[str, object] | Response:
+async def _answer(
+    request: Request,
+    name: str,
+    shape: type[BaseModel],
+    values: Mapping[str, object],
+    fmt: str,
+) -> Response:
+    """The answer to canned query ``name`` as JSON of ``shape`` (the route's response model,
+    checked as FastAPI would) or as CSV."""
     query: CannedQuery = load_queries()[name]
     if "yearA" in values:  # a year that is not one is a UsageError (HTTP 400), not a 422
         year_a, year_b = check_year(str(values["yearA"])), check_year(str(values["yearB"]))
@@ -156,24 +172,43 @@ def _answer(
         values = {**values, "yearA": year_a, "yearB": year_b}
     max_rows = request.app.state.settings.max_rows
     store = request.app.state.store
-    key = (name, tuple(sorted(values.items())), max_rows)
-    rows = _ANSWERS.get(store, key, lambda: run_canned(store, query, values, max_rows=max_rows))
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=rows.columns, lineterminator="\r\n")
-        writer.writeheader()
-        for row in rows.rows:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
-        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
-    bound = {k: v for k, v in values.items() if isinstance(v, str | int)}
-    return {
-        "query": name,
-        "title": query.title,
-        "parameters": bound,
-        "columns": rows.columns,
-        "rows": rows.rows,
-        "truncated": rows.truncated,
-    }
+
+    def body() -> bytes:
+        rows = run_canned(store, query, values, max_rows=max_rows)
+        if fmt == "csv":
+            return _csv(rows)
+        answer = {
+            "query": name,
+            "title": query.title,
+            "parameters": {k: v for k, v in values.items() if isinstance(v, str | int)},
+            "columns": rows.columns,
+            "rows": rows.rows,
+            "truncated": rows.truncated,
+        }
+        return shape.model_validate(answer, from_attributes=True).model_dump_json().encode()
+
+    key = (name, tuple(sorted(values.items())), max_rows, fmt)
+    content = await _ANSWERS.aget(store, key, body, limiter=_computing(request))
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    return Response(content, media_type=media)
+
+
+def _csv(rows: QueryRows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=rows.columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows.rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buffer.getvalue().encode()
+
+
+def _computing(request: Request) -> anyio.CapacityLimiter:
+    """The app's limit on questions computed at once (made by the first request)."""
+    state = request.app.state
+    limiter = getattr(state, "api_computing", None)
+    if not isinstance(limiter, anyio.CapacityLimiter):
+        limiter = state.api_computing = anyio.CapacityLimiter(COMPUTING_AT_ONCE)
+    return limiter
 
 
 _CSV: dict[int | str, dict[str, Any]] = {
@@ -200,36 +235,36 @@ def queries() -> list[dict[str, object]]:
 
 
 @router.get("/recurring", response_model=Answer[RecurringRow], responses=_CSV)
-def recurring(request: Request, unit: Unit = None, format: Format = "json") -> object:
+async def recurring(request: Request, unit: Unit = None, format: Format = "json") -> object:
     """Recurring projects, year by year: series with projects in more than one year."""
-    return _answer(request, "recurring-series", {"unitName": unit}, format)
+    values = {"unitName": unit}
+    return await _answer(request, "recurring-series", Answer[RecurringRow], values, format)
 
 
 @router.get("/amount-changes", response_model=Answer[AmountChangeRow], responses=_CSV)
-def amount_changes(
+async def amount_changes(
     request: Request, yearA: YearA, yearB: YearB, unit: Unit = None, format: Format = "json"
 ) -> object:
     """Projects that recur from yearA to yearB, with their amounts and the change."""
-    return _answer(
-        request, "amount-changes", {"yearA": yearA, "yearB": yearB, "unitName": unit}, format
-    )
+    values = {"yearA": yearA, "yearB": yearB, "unitName": unit}
+    return await _answer(request, "amount-changes", Answer[AmountChangeRow], values, format)
 
 
 @router.get("/new-and-discontinued", response_model=Answer[NewOrDiscontinuedRow], responses=_CSV)
-def new_and_discontinued(
+async def new_and_discontinued(
     request: Request, yearA: YearA, yearB: YearB, unit: Unit = None, format: Format = "json"
 ) -> object:
     """Projects new in yearB, and projects of yearA not continued in yearB."""
-    return _answer(
-        request, "new-and-discontinued", {"yearA": yearA, "yearB": yearB, "unitName": unit}, format
+    values = {"yearA": yearA, "yearB": yearB, "unitName": unit}
+    return await _answer(
+        request, "new-and-discontinued", Answer[NewOrDiscontinuedRow], values, format
     )
 
 
 @router.get("/target-changes", response_model=Answer[TargetChangeRow], responses=_CSV)
-def target_changes(
+async def target_changes(
     request: Request, yearA: YearA, yearB: YearB, unit: Unit = None, format: Format = "json"
 ) -> object:
     """Targets of recurring projects from yearA to yearB: changed, added and removed."""
-    return _answer(
-        request, "target-changes", {"yearA": yearA, "yearB": yearB, "unitName": unit}, format
-    )
+    values = {"yearA": yearA, "yearB": yearB, "unitName": unit}
+    return await _answer(request, "target-changes", Answer[TargetChangeRow], values, format)

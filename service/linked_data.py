@@ -121,9 +121,7 @@ async def resource(rest: str, request: Request) -> Response:
         prefixes = PREFIXES if media == "text/turtle" else None
         return ox.serialize(found, format=_OX_FORMATS[media], prefixes=prefixes)
 
-    key = (media, iri, link.root)
-    kept = _PAGES.peek(store, key)
-    body = kept[0] if kept else await run_in_threadpool(_PAGES.get, store, key, representation)
+    body = await _PAGES.aget(store, (media, iri, link.root), representation)
     if body is None:
         missing = f"no resource <{iri}> in this dataset"
         return error_response(request, 404, "NotFound", missing, {"Vary": "Accept"})

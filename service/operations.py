@@ -9,11 +9,14 @@ it (routes that read bodies check the streamed size too, see :func:`.limits.read
 :class:`StoreCache` remembers what a route computed from the store (a resource's page, a
 canned query's rows) until the store is written to: entries are keyed by the store's write
 ``generation``, which an embedded store bumps on every write. Over a store without one (a
-remote endpoint, written to behind our back) nothing is remembered.
+remote endpoint, written to behind our back) nothing is remembered. A missing value is
+computed once however many ask for it at the same time: the others wait for that one
+computation, on the event loop when they use :meth:`StoreCache.aget`, holding no thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
@@ -21,8 +24,12 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+import anyio
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -124,13 +131,19 @@ T = TypeVar("T")
 
 class StoreCache(Generic[T]):
     """Values computed from a store, kept until its next write; at most ``size`` per store,
-    the least recently used dropped first. Safe to use from several threads."""
+    the least recently used dropped first. Safe to use from several threads and from the
+    event loop.
+
+    One computation per value: whoever asks for a key while it is being computed for the
+    same store and generation waits for that computation and gets its value, or its
+    exception. An exception is not kept: the next request computes again.
+    """
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._lock = threading.Lock()
-        # Per store: the generation its entries belong to, and the entries.
-        self._stores: weakref.WeakKeyDictionary[object, tuple[int, OrderedDict[Hashable, T]]]
+        # Per store: the generation its entries belong to, the entries, the computations.
+        self._stores: weakref.WeakKeyDictionary[object, _Generation[T]]
         self._stores = weakref.WeakKeyDictionary()
 
     def peek(self, store: object, key: Hashable) -> tuple[T] | None:
@@ -140,31 +153,121 @@ class StoreCache(Generic[T]):
         if not isinstance(generation, int):
             return None
         with self._lock:
-            held = self._stores.get(store)
-            if held is None or held[0] != generation or key not in held[1]:
+            kept = self._stores.get(store)
+            if kept is None or kept.number != generation or key not in kept.values:
                 return None
-            held[1].move_to_end(key)
-            return (held[1][key],)
+            kept.values.move_to_end(key)
+            return (kept.values[key],)
 
     def get(self, store: object, key: Hashable, compute: Callable[[], T]) -> T:
-        """The value for ``key`` as of the store's current generation; computed if new."""
+        """The value for ``key`` as of the store's current generation: kept, or computed by
+        another thread (waited for, blocking this one), or computed here."""
+        while True:
+            found = self._find(store, key)
+            if isinstance(found, tuple):
+                return found[0]
+            if isinstance(found, Future):
+                try:
+                    return found.result()
+                except _Abandoned:
+                    continue
+            return self._compute(found, compute)
+
+    async def aget(
+        self,
+        store: object,
+        key: Hashable,
+        compute: Callable[[], T],
+        *,
+        limiter: anyio.CapacityLimiter | None = None,
+    ) -> T:
+        """:meth:`get` for the event loop. A kept value is answered here and a computation
+        under way is awaited here, holding no thread; only a new computation runs in a
+        worker thread (one of ``limiter``'s if given, else of the shared pool)."""
+        while True:
+            found = self._find(store, key)
+            if isinstance(found, tuple):
+                return found[0]
+            if isinstance(found, Future):
+                try:
+                    return await asyncio.wrap_future(found)
+                except _Abandoned:
+                    continue
+            try:
+                return await to_thread.run_sync(self._compute, found, compute, limiter=limiter)
+            except BaseException:
+                # Cancelled while waiting for a thread, so never run: let the waiters retry.
+                if found is not None and not found.future.done():
+                    self._fail(found, _Abandoned())
+                raise
+
+    def _find(self, store: object, key: Hashable) -> tuple[T] | Future[T] | _Flight[T] | None:
+        """What a request for ``key`` finds: ``(value,)`` kept, a computation under way to
+        wait for, or a computation it now owns and must run (None: one not to keep)."""
         generation = getattr(store, "generation", None)
         if not isinstance(generation, int):
-            return compute()
+            return None
         with self._lock:
-            held = self._stores.get(store)
-            if held is None or held[0] < generation:  # written to since: forget it all
-                held = (generation, OrderedDict())
-                self._stores[store] = held
-            if held[0] == generation and key in held[1]:
-                held[1].move_to_end(key)
-                return held[1][key]
-        # Computed outside the lock. A write landing meanwhile leaves the value filed under
-        # the generation read before it, which the next request finds outdated.
-        value = compute()
-        if held[0] == generation:
-            with self._lock:
-                held[1][key] = value
-                while len(held[1]) > self._size:
-                    held[1].popitem(last=False)
+            kept = self._stores.get(store)
+            if kept is None or kept.number < generation:  # written to since: forget it all
+                kept = _Generation(generation)
+                self._stores[store] = kept
+            elif kept.number > generation:  # a write landed after we read the generation
+                return None
+            if key in kept.values:
+                kept.values.move_to_end(key)
+                return (kept.values[key],)
+            if key in kept.flights:
+                return kept.flights[key]
+            future: Future[T] = Future()
+            future.set_running_or_notify_cancel()  # so no waiter's cancel cancels it for all
+            kept.flights[key] = future
+            return _Flight(kept, key, future)
+
+    def _compute(self, flight: _Flight[T] | None, compute: Callable[[], T]) -> T:
+        """Run ``compute`` for ``flight``; keep the value, and hand it (or the exception) to
+        whoever waits. A write landing meanwhile leaves the value filed under the generation
+        read before computing, which the next request finds outdated."""
+        if flight is None:
+            return compute()
+        try:
+            value = compute()
+        except BaseException as exc:
+            self._fail(flight, exc)
+            raise
+        with self._lock:
+            flight.kept.values[flight.key] = value
+            while len(flight.kept.values) > self._size:
+                flight.kept.values.popitem(last=False)
+            flight.kept.flights.pop(flight.key, None)
+        flight.future.set_result(value)
         return value
+
+    def _fail(self, flight: _Flight[T], exc: BaseException) -> None:
+        with self._lock:
+            flight.kept.flights.pop(flight.key, None)
+        flight.future.set_exception(exc)
+
+
+class _Generation(Generic[T]):
+    """One store's kept values for one generation, and its computations under way."""
+
+    __slots__ = ("flights", "number", "values")
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.values: OrderedDict[Hashable, T] = OrderedDict()
+        self.flights: dict[Hashable, Future[T]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Flight(Generic[T]):
+    """A computation a request owns: it runs it, the others wait for ``future``."""
+
+    kept: _Generation[T]
+    key: Hashable
+    future: Future[T]
+
+
+class _Abandoned(Exception):
+    """The request that owned a computation was cancelled before it ran; its waiters retry."""
