@@ -23,7 +23,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -201,6 +201,39 @@ class StoreCache(Generic[T]):
                     self._fail(found, _Abandoned())
                 raise
 
+    async def ashared(
+        self,
+        store: object,
+        key: Hashable,
+        produce: Callable[[], Awaitable[T]],
+        *,
+        keep: Callable[[T], bool] = lambda value: True,
+    ) -> T:
+        """:meth:`aget` for a value produced by a coroutine on the event loop (a query sent
+        to the worker pool): awaited once for all who ask meanwhile, and kept only if
+        ``keep(value)``, though every waiter gets it."""
+        while True:
+            found = self._find(store, key)
+            if isinstance(found, tuple):
+                return found[0]
+            if isinstance(found, Future):
+                try:
+                    return await asyncio.wrap_future(found)
+                except _Abandoned:
+                    continue
+            if found is None:
+                return await produce()
+            try:
+                value = await produce()
+            except asyncio.CancelledError:
+                self._fail(found, _Abandoned())  # its client went: the waiters retry
+                raise
+            except BaseException as exc:
+                self._fail(found, exc)
+                raise
+            self._settle(found, value, keep=keep(value))
+            return value
+
     def _find(self, store: object, key: Hashable) -> tuple[T] | Future[T] | _Flight[T] | None:
         """What a request for ``key`` finds: ``(value,)`` kept, a computation under way to
         wait for, or a computation it now owns and must run (None: one not to keep)."""
@@ -235,13 +268,17 @@ class StoreCache(Generic[T]):
         except BaseException as exc:
             self._fail(flight, exc)
             raise
+        self._settle(flight, value, keep=True)
+        return value
+
+    def _settle(self, flight: _Flight[T], value: T, *, keep: bool) -> None:
         with self._lock:
-            flight.kept.values[flight.key] = value
-            while len(flight.kept.values) > self._size:
-                flight.kept.values.popitem(last=False)
+            if keep:
+                flight.kept.values[flight.key] = value
+                while len(flight.kept.values) > self._size:
+                    flight.kept.values.popitem(last=False)
             flight.kept.flights.pop(flight.key, None)
         flight.future.set_result(value)
-        return value
 
     def _fail(self, flight: _Flight[T], exc: BaseException) -> None:
         with self._lock:

@@ -9,6 +9,7 @@ all graphs unless the request names ``default-graph-uri``/``named-graph-uri``.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import pyoxigraph as ox
@@ -16,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from .evaluation import QueryJob
+from .evaluation import Answer, QueryJob
 from .limits import read_body
 from .negotiation import (
     BOOLEAN_OFFERS,
@@ -25,6 +26,7 @@ from .negotiation import (
     format_of,
     negotiate,
 )
+from .operations import StoreCache
 from .protocol import (
     MethodNotAllowed,
     NotAcceptable,
@@ -117,12 +119,39 @@ async def _query(request: Request, operation: Operation) -> Response:
         accept=accept,
     )
     runner: QueryRunner = request.app.state.queries
-    answer = await runner.run(job, settings.query_timeout)
+    answer = await _answer(request.app.state.store, runner, job, settings.query_timeout)
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["X-Jixiao-Truncated"] = "true"
         headers["X-Jixiao-Max-Rows"] = str(settings.max_rows)
     return Response(answer.payload, media_type=media[answer.kind], headers=headers)
+
+
+# Answers kept until the store's next write (see :class:`.operations.StoreCache`): the same
+# query asked again, or by many clients at once, is evaluated once. Not kept: answers over
+# _KEPT_BYTES, and queries whose answer may differ between two runs on the same data.
+_ANSWERS: StoreCache[Answer] = StoreCache(128)
+_KEPT_BYTES = 1 << 20
+_VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+
+
+async def _answer(store: object, runner: QueryRunner, job: QueryJob, timeout: float) -> Answer:
+    if _VOLATILE.search(job.text):
+        return await runner.run(job, timeout)
+    key = (
+        job.text,
+        job.default_graphs,
+        job.named_graphs,
+        job.base_iri,
+        job.max_rows,
+        tuple(sorted(job.formats.items())),
+    )
+    return await _ANSWERS.ashared(
+        store,
+        key,
+        lambda: runner.run(job, timeout),
+        keep=lambda answer: len(answer.payload) <= _KEPT_BYTES,
+    )
 
 
 async def _update(request: Request, operation: Operation) -> Response:
