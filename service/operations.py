@@ -184,22 +184,7 @@ class StoreCache(Generic[T]):
         """:meth:`get` for the event loop. A kept value is answered here and a computation
         under way is awaited here, holding no thread; only a new computation runs in a
         worker thread (one of ``limiter``'s if given, else of the shared pool)."""
-        while True:
-            found = self._find(store, key)
-            if isinstance(found, tuple):
-                return found[0]
-            if isinstance(found, Future):
-                try:
-                    return await asyncio.wrap_future(found)
-                except _Abandoned:
-                    continue
-            try:
-                return await to_thread.run_sync(self._compute, found, compute, limiter=limiter)
-            except BaseException:
-                # Cancelled while waiting for a thread, so never run: let the waiters retry.
-                if found is not None and not found.future.done():
-                    self._fail(found, _Abandoned())
-                raise
+        return await self.ashared(store, key, lambda: to_thread.run_sync(compute, limiter=limiter))
 
     async def ashared(
         self,
@@ -209,9 +194,10 @@ class StoreCache(Generic[T]):
         *,
         keep: Callable[[T], bool] = lambda value: True,
     ) -> T:
-        """:meth:`aget` for a value produced by a coroutine on the event loop (a query sent
-        to the worker pool): awaited once for all who ask meanwhile, and kept only if
-        ``keep(value)``, though every waiter gets it."""
+        """The value for ``key``: kept, or awaited while another request produces it, or
+        produced here by ``produce()`` (a coroutine on the event loop, e.g. a query sent to the
+        worker pool). Every waiter gets it; it is kept only if ``keep(value)``. A producer
+        cancelled before it finished leaves its waiters to try again."""
         while True:
             found = self._find(store, key)
             if isinstance(found, tuple):
