@@ -6,7 +6,9 @@ processes (:mod:`.query_worker`), each reading a *snapshot* of the store — a R
 checkpoint, hard links, about 70 ms even at a million triples — taken lazily, the first time
 a query comes after a write, so every query sees every write answered before it. When a query
 passes its time limit its worker is killed (SIGKILL) and replaced in the background: the work
-really stops, and the client gets 503.
+really stops, and the client gets 503. Each worker also copies its snapshot into memory in the
+background (up to ``query_replica_max_triples`` quads) and answers from that copy once it is
+finished — for that snapshot only, so a write is never hidden (see :mod:`.query_worker`).
 
 Queries wait for a free worker in a bounded queue: at most ``query_queue`` may wait; beyond
 that a request is refused at once (503, ``Retry-After: 1``), and the wait counts against the
@@ -26,6 +28,7 @@ import multiprocessing
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,9 +42,12 @@ from jixiao.ingest.errors import StoreError
 from .evaluation import Answer, QueryJob, QueryResult, evaluate
 from .protocol import QueryTimeout, ServiceBusy
 from .query_worker import serve
+from .settings import Settings
 from .store import EmbeddedStore, Store
 
 __all__ = ["QueryRunner", "ThreadRunner", "WorkerPool", "open_runner"]
+
+_REPLICA_MAX_TRIPLES: int = Settings.model_fields["query_replica_max_triples"].default
 
 
 class QueryRunner(Protocol):
@@ -125,11 +131,20 @@ class _Worker:
 class WorkerPool:
     """Queries in killable worker processes over snapshots of an on-disk store."""
 
-    def __init__(self, store: EmbeddedStore, *, workers: int, queue: int) -> None:
+    def __init__(
+        self,
+        store: EmbeddedStore,
+        *,
+        workers: int,
+        queue: int,
+        replica_max_triples: int = _REPLICA_MAX_TRIPLES,
+    ) -> None:
         if store.path is None:
             raise StoreError("worker processes need an on-disk store")
         self._store = store
         self._size = workers
+        self._replica_max_triples = replica_max_triples
+        self._answered: Counter[str] = Counter()
         self._queue = _Queue(workers, queue)
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
@@ -161,12 +176,13 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         healthy = False
         try:
-            status, value = await loop.run_in_executor(
+            status, value, copy = await loop.run_in_executor(
                 self._threads, self._call, worker, job, deadline
             )
             if status == "ok":
                 healthy = True
                 assert isinstance(value, Answer)
+                self._answered[copy] += 1
                 return value
             if status == "error":
                 healthy = True
@@ -184,17 +200,18 @@ class WorkerPool:
                 replacement = self._threads.submit(self._replace, worker)
                 replacement.add_done_callback(lambda _: _call_soon(loop, self._queue.leave))
 
-    def _call(self, worker: _Worker, job: QueryJob, deadline: float) -> tuple[str, object]:
+    def _call(self, worker: _Worker, job: QueryJob, deadline: float) -> tuple[str, object, str]:
+        """Status, answer or error, and which copy answered (see :mod:`.query_worker`)."""
         snapshot = self._current_snapshot(worker)
         try:
             worker.conn.send((str(snapshot), job))
             if worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                status, value = worker.conn.recv()
-                return str(status), value
+                status, value, copy = worker.conn.recv()
+                return str(status), value, str(copy)
         except (EOFError, OSError):
-            return "died", None
+            return "died", None, ""
         worker.process.kill()  # the one way to stop a native evaluation
-        return "late", None
+        return "late", None, ""
 
     def _replace(self, worker: _Worker) -> None:
         worker.process.kill()
@@ -213,7 +230,10 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=serve, args=(child,), name="jixiao-query-worker", daemon=True
+            target=serve,
+            args=(child, self._replica_max_triples),
+            name="jixiao-query-worker",
+            daemon=True,
         )
         process.start()
         child.close()
@@ -252,6 +272,11 @@ class WorkerPool:
         with self._lock:
             return sorted(w.process.pid for w in self._all if w.process.pid is not None)
 
+    def answered_from(self) -> dict[str, int]:
+        """How many answers each copy gave: ``snapshot`` (on disk) or ``replica`` (in
+        memory), for health checks and tests."""
+        return dict(self._answered)
+
     def snapshots(self) -> list[Path]:
         """The snapshot directories that exist now."""
         return sorted(self._root.iterdir())
@@ -275,8 +300,12 @@ def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) ->
         loop.call_soon_threadsafe(callback)
 
 
-def open_runner(store: Store, *, workers: int, queue: int) -> QueryRunner:
+def open_runner(
+    store: Store, *, workers: int, queue: int, replica_max_triples: int = _REPLICA_MAX_TRIPLES
+) -> QueryRunner:
     """Worker processes over an on-disk embedded store; threads over any other store."""
     if isinstance(store, EmbeddedStore) and store.path is not None and not store.read_only:
-        return WorkerPool(store, workers=workers, queue=queue)
+        return WorkerPool(
+            store, workers=workers, queue=queue, replica_max_triples=replica_max_triples
+        )
     return ThreadRunner(store, workers=workers, queue=queue)

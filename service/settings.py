@@ -47,6 +47,13 @@ class Settings(BaseSettings):
         description="SPARQL queries run at once: worker processes over an on-disk store "
         "(killed at the time limit), threads over an in-memory or remote store.",
     )
+    query_replica_max_triples: int = Field(
+        10_000_000,
+        ge=0,
+        description="Largest on-disk store (in quads) each query worker also copies into "
+        "memory, in the background after each write, to answer from it 3–8× faster (about "
+        "400 bytes per quad per worker); 0 means never.",
+    )
     query_queue: int = Field(
         1000,
         ge=0,

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from conftest import BIN, WRITE_TOKEN, app_client
 
-from jixiao.service.evaluation import names_its_dataset
+from jixiao.service.evaluation import QueryJob, names_its_dataset
 from jixiao.service.query_runner import ThreadRunner, WorkerPool
 from jixiao.service.settings import Settings
+from jixiao.service.store import EmbeddedStore
 
 pytestmark = pytest.mark.anyio
 
@@ -44,6 +47,36 @@ def store_copy(disk_store: Path, tmp_path: Path) -> Path:
 
 def _settings(store: Path, **changes: object) -> Settings:
     return Settings(store=str(store), write_token=WRITE_TOKEN, **changes)  # type: ignore[arg-type]
+
+
+def _pool(client: httpx.AsyncClient) -> WorkerPool:
+    pool = client._transport.app.state.queries  # type: ignore[attr-defined]
+    assert isinstance(pool, WorkerPool)
+    return pool
+
+
+_ASKED = itertools.count()
+
+
+async def _count(client: httpx.AsyncClient, query: str = PROJECTS) -> str:
+    """The count ``query`` answers, asked afresh (a comment of its own passes the service's
+    cache of answers)."""
+    text = f"{query}\n# asked {next(_ASKED)}"
+    answer = await client.get("/sparql", params={"query": text}, headers=JSON)
+    assert answer.status_code == 200, answer.text[:200]
+    return str(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
+async def _from_the_replica(client: httpx.AsyncClient, query: str = PROJECTS) -> str:
+    """Ask ``query`` until the worker's in-memory replica answers it; its count."""
+    pool = _pool(client)
+    for _ in range(100):
+        before = pool.answered_from().get("replica", 0)
+        counted = await _count(client, query)
+        if pool.answered_from().get("replica", 0) > before:
+            return counted
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no answer from a replica: {pool.answered_from()}")
 
 
 def _alive(pid: int) -> bool:
@@ -126,6 +159,73 @@ async def test_the_queue_is_bounded(store_copy: Path) -> None:
         assert (await waiting).status_code in (200, 503)
         again = await client.get("/sparql", params={"query": PROJECTS}, headers=JSON)
         assert again.status_code == 200
+
+
+@pytest.mark.slow
+async def test_a_query_is_answered_from_the_replica_once_it_is_ready(store_copy: Path) -> None:
+    async with app_client(_settings(store_copy, query_workers=1)) as client:
+        assert await _count(client) == "19"
+        assert _pool(client).answered_from() == {"snapshot": 1}  # the copy has only begun
+        assert await _from_the_replica(client) == "19"
+
+
+@pytest.mark.slow
+async def test_after_a_write_the_stale_replica_answers_nothing(store_copy: Path) -> None:
+    """Each write: the next query sees it (answered on disk: the replica is of an older
+    snapshot), and so does the replica of the new snapshot once it is ready."""
+    auth = {"authorization": f"Bearer {WRITE_TOKEN}"}
+    graph = "https://example.org/replica-test"
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    async with app_client(_settings(store_copy, query_workers=1)) as client:
+        pool = _pool(client)
+        assert await _from_the_replica(client, count) == "0"
+        for n in range(1, 4):
+            update = f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:s{n}> <urn:p> {n} }} }}"
+            written = await client.post("/sparql", data={"update": update}, headers=auth)
+            assert written.status_code == 204
+            on_disk = pool.answered_from()["snapshot"]
+            assert await _count(client, count) == str(n)
+            assert pool.answered_from()["snapshot"] == on_disk + 1
+            assert await _from_the_replica(client, count) == str(n)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("most", [0, 100])
+async def test_no_replica_of_a_store_larger_than_the_setting(store_copy: Path, most: int) -> None:
+    """0 means never; 100 quads is less than the seed store holds."""
+    store = EmbeddedStore(store_copy)
+    pool = WorkerPool(store, workers=1, queue=0, replica_max_triples=most)
+    job = QueryJob(PROJECTS, formats={"solutions": "json"})
+    try:
+        await asyncio.to_thread(pool.start)
+        for _ in range(10):
+            answer = await pool.run(job, timeout=10.0)
+            assert b'"19"' in answer.payload
+            await asyncio.sleep(0.1)
+        assert pool.answered_from() == {"snapshot": 10}
+    finally:
+        pool.close()
+        store.close()
+
+
+@pytest.mark.slow
+async def test_a_worker_killed_with_its_replica_comes_back(store_copy: Path) -> None:
+    async with app_client(_settings(store_copy, query_workers=1, query_timeout=1.0)) as client:
+        pool = _pool(client)
+        assert await _from_the_replica(client) == "19"
+        (killed,) = pool.pids()
+        late = await client.get("/sparql", params={"query": RUNAWAY}, headers=JSON)
+        assert late.status_code == 503 and late.json()["error"] == "QueryTimeout"
+        before = pool.answered_from()
+        for attempt in range(50):  # the one slot comes back with the replacement worker
+            text = f"{PROJECTS}\n# attempt {attempt}"
+            answer = await client.get("/sparql", params={"query": text}, headers=JSON)
+            if answer.status_code == 200:
+                break
+        assert answer.json()["results"]["bindings"][0]["n"]["value"] == "19"
+        assert pool.answered_from()["snapshot"] == before["snapshot"] + 1  # a new worker
+        assert killed not in pool.pids() and not _alive(killed)
+        assert await _from_the_replica(client) == "19"
 
 
 async def test_threads_serve_an_in_memory_store_behind_the_same_queue() -> None:
