@@ -24,6 +24,7 @@ import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -176,7 +177,7 @@ def _copy_store(on_disk: ox.Store, wanted: Callable[[], bool]) -> ox.Store:
     dumper.start()
     copy = ox.Store()
     try:
-        copy.load(pipe, format=ox.RdfFormat.N_QUADS)
+        copy.load(cast(IO[bytes], pipe), format=ox.RdfFormat.N_QUADS)
     finally:
         pipe.stop()
         dumper.join()
@@ -203,7 +204,7 @@ class _Pipe:
         """Dump ``source`` into the pipe (the dumping thread's work)."""
         _lower_priority()
         try:
-            source.dump(self, format=ox.RdfFormat.N_QUADS)
+            source.dump(cast(IO[bytes], self), format=ox.RdfFormat.N_QUADS)
             self._put(None)
         except Exception:
             self._stopped.set()  # the reader stops too: a cut dump must not load as whole
