@@ -41,7 +41,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = open_store(settings.store, settings=settings)
         load_vocabulary(store)
         app.state.store = store
-        runner = open_runner(store, workers=settings.query_workers, queue=settings.query_queue)
+        runner = open_runner(
+            store,
+            workers=settings.query_workers,
+            queue=settings.query_queue,
+            replica_max_triples=settings.query_replica_max_triples,
+        )
         if isinstance(runner, WorkerPool):
             await run_in_threadpool(runner.start)
         app.state.queries = runner
@@ -90,9 +95,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"error": "BadRequest", "message": problems}, status_code=400)
 
     @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, str]:
-        """Liveness: the service is up and its store answers."""
+    def healthz() -> dict[str, object]:
+        """Liveness: the service is up and its store answers. Over an on-disk store, also
+        how many ``/sparql`` answers came from the workers' on-disk snapshots and how many
+        from their in-memory replicas (``answeredFrom``)."""
         app.state.store.query("ASK { }")
+        runner = app.state.queries
+        if isinstance(runner, WorkerPool):
+            return {"status": "ok", "answeredFrom": runner.answered_from()}
         return {"status": "ok"}
 
     app.include_router(sparql_router)

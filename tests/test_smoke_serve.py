@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 from conftest import Server
@@ -11,7 +13,8 @@ pytestmark = pytest.mark.slow
 
 def test_serve_answers_over_http(jixiao_server: Server) -> None:
     with httpx.Client(base_url=jixiao_server.url, timeout=10) as client:
-        assert client.get("/healthz").json() == {"status": "ok"}
+        health = client.get("/healthz").json()
+        assert health["status"] == "ok" and isinstance(health["answeredFrom"], dict)
         query = (
             "PREFIX jx: <https://w3id.org/jixiao/ontology#> "
             "SELECT (COUNT(?p) AS ?n) WHERE { ?p a jx:Project }"
@@ -29,3 +32,24 @@ def test_serve_answers_over_http(jixiao_server: Server) -> None:
         )
         assert refused.status_code == 401
         assert "openapi" in client.get("/openapi.json").json()
+
+
+def test_serve_answers_from_in_memory_replicas_once_copied(jixiao_server: Server) -> None:
+    """The workers copy the store into memory in the background; once a copy is done the
+    same query is answered from it, with the same answer as from disk."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} # run {}"
+    answers: set[str] = set()
+    with httpx.Client(base_url=jixiao_server.url, timeout=10) as client:
+        deadline = time.monotonic() + 60
+        run = 0
+        while time.monotonic() < deadline:
+            run += 1  # a new text each time, so the answer cache does not answer it
+            answer = client.get("/sparql", params={"query": query.format(run)})
+            answers.add(answer.json()["results"]["bindings"][0]["n"]["value"])
+            if client.get("/healthz").json()["answeredFrom"].get("replica", 0) > 0:
+                break
+            time.sleep(0.2)
+        answered = client.get("/healthz").json()["answeredFrom"]
+    assert answered.get("replica", 0) > 0, answered
+    assert answered.get("snapshot", 0) > 0  # the first answers came from disk
+    assert len(answers) == 1
