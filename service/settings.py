@@ -48,11 +48,11 @@ class Settings(BaseSettings):
         "(killed at the time limit), threads over an in-memory or remote store.",
     )
     query_replica_max_triples: int = Field(
-        10_000_000,
+        5_000_000,
         ge=0,
         description="Largest on-disk store (in quads) each query worker also copies into "
         "memory, in the background after each write, to answer from it 3–8× faster (about "
-        "400 bytes per quad per worker); 0 means never.",
+        "500 bytes per quad per worker, so ~2.5 GB each at the default); 0 means never.",
     )
     query_queue: int = Field(
         1000,
