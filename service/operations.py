@@ -159,20 +159,6 @@ class StoreCache(Generic[T]):
             kept.values.move_to_end(key)
             return (kept.values[key],)
 
-    def get(self, store: object, key: Hashable, compute: Callable[[], T]) -> T:
-        """The value for ``key`` as of the store's current generation: kept, or computed by
-        another thread (waited for, blocking this one), or computed here."""
-        while True:
-            found = self._find(store, key)
-            if isinstance(found, tuple):
-                return found[0]
-            if isinstance(found, Future):
-                try:
-                    return found.result()
-                except _Abandoned:
-                    continue
-            return self._compute(found, compute)
-
     async def aget(
         self,
         store: object,
@@ -181,9 +167,10 @@ class StoreCache(Generic[T]):
         *,
         limiter: anyio.CapacityLimiter | None = None,
     ) -> T:
-        """:meth:`get` for the event loop. A kept value is answered here and a computation
-        under way is awaited here, holding no thread; only a new computation runs in a
-        worker thread (one of ``limiter``'s if given, else of the shared pool)."""
+        """The value for ``key`` as of the store's current generation. A kept value is answered
+        here and a computation under way is awaited here, holding no thread; only a new
+        computation runs, in a worker thread (one of ``limiter``'s if given, else of the
+        shared pool)."""
         return await self.ashared(store, key, lambda: to_thread.run_sync(compute, limiter=limiter))
 
     async def ashared(
@@ -242,20 +229,6 @@ class StoreCache(Generic[T]):
             future.set_running_or_notify_cancel()  # so no waiter's cancel cancels it for all
             kept.flights[key] = future
             return _Flight(kept, key, future)
-
-    def _compute(self, flight: _Flight[T] | None, compute: Callable[[], T]) -> T:
-        """Run ``compute`` for ``flight``; keep the value, and hand it (or the exception) to
-        whoever waits. A write landing meanwhile leaves the value filed under the generation
-        read before computing, which the next request finds outdated."""
-        if flight is None:
-            return compute()
-        try:
-            value = compute()
-        except BaseException as exc:
-            self._fail(flight, exc)
-            raise
-        self._settle(flight, value, keep=True)
-        return value
 
     def _settle(self, flight: _Flight[T], value: T, *, keep: bool) -> None:
         with self._lock:

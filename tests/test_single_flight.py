@@ -7,7 +7,6 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
@@ -146,22 +145,14 @@ async def test_a_cancelled_owner_leaves_its_waiters_to_compute(store: EmbeddedSt
     assert owner.cancelled() and compute.calls == 1
 
 
-def test_threads_asking_at_once_compute_once(store: EmbeddedStore) -> None:
-    cache: StoreCache[str] = StoreCache(8)
-    compute = Slow()
-    with ThreadPoolExecutor(10) as threads:
-        values = list(threads.map(lambda _: cache.get(store, "k", compute), range(10)))
-    assert values == ["answer"] * 10 and compute.calls == 1
-
-
-def test_a_store_without_generations_is_not_cached() -> None:
+async def test_a_store_without_generations_is_not_cached() -> None:
     class Remote:
         """A store written to behind our back: no ``generation``."""
 
     cache: StoreCache[str] = StoreCache(8)
     remote = Remote()
     compute = Slow(delay=0)
-    assert cache.get(remote, "k", compute) == cache.get(remote, "k", compute)
+    assert await cache.aget(remote, "k", compute) == await cache.aget(remote, "k", compute)
     assert compute.calls == 2
 
 
