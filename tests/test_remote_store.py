@@ -63,6 +63,18 @@ def test_graph_level_operations(remote: RemoteStore) -> None:
     assert not store.has_graph("http://example.org/g")
 
 
+def query_csv(
+    url: str, text: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``jixiao query --store URL --format csv TEXT`` (with ``env`` added to ours)."""
+    return subprocess.run(
+        [str(BIN / "jixiao"), "query", "--store", url, "--format", "csv", text],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
 def test_cli_ingest_and_query_against_remote(oxigraph_server: Server) -> None:
     seeded = subprocess.run(
         [str(BIN / "jixiao"), "seed", "--store", oxigraph_server.url],
@@ -70,19 +82,10 @@ def test_cli_ingest_and_query_against_remote(oxigraph_server: Server) -> None:
         text=True,
     )
     assert seeded.returncode == 0, seeded.stderr
-    counted = subprocess.run(
-        [
-            str(BIN / "jixiao"),
-            "query",
-            "--store",
-            oxigraph_server.url,
-            "--format",
-            "csv",
-            "PREFIX jx: <https://w3id.org/jixiao/ontology#> "
-            "SELECT (COUNT(?d) AS ?n) WHERE { ?d a jx:BudgetDocument }",
-        ],
-        capture_output=True,
-        text=True,
+    counted = query_csv(
+        oxigraph_server.url,
+        "PREFIX jx: <https://w3id.org/jixiao/ontology#> "
+        "SELECT (COUNT(?d) AS ?n) WHERE { ?d a jx:BudgetDocument }",
     )
     assert counted.returncode == 0, counted.stderr
     assert counted.stdout.splitlines() == ["n", "2"]
@@ -161,20 +164,7 @@ def test_store_settings_reach_the_remote_store() -> None:
 
 def test_cli_takes_flavour_and_paths_from_the_environment(oxigraph_server: Server) -> None:
     def count(**env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [
-                str(BIN / "jixiao"),
-                "query",
-                "--store",
-                oxigraph_server.url,
-                "--format",
-                "csv",
-                "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-            ],
-            capture_output=True,
-            text=True,
-            env={**os.environ, **env},
-        )
+        return query_csv(oxigraph_server.url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", env)
 
     wrong = count(JIXIAO_STORE_FLAVOUR="virtuoso", JIXIAO_STORE_QUERY_PATH="nowhere")
     assert wrong.returncode == 3

@@ -7,20 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
+from shape_examples import BASE_EXAMPLE, EXAMPLES, apply_patch
 
 from jixiao.ingest.iris import IriMinter
 from jixiao.ontology import JX, ONTOLOGY_TTL, SCHEME_IRI, category_level, vocabulary_graph
 from jixiao.service.loader import map_source, seed_files
 from jixiao.shapes.docs import render, rules
 from jixiao.shapes.report import Report
-from jixiao.shapes.validate import JXSH, SHAPES_TTL, parse_rdf, shapes_graph, validate_graph
+from jixiao.shapes.validate import JXSH, parse_rdf, shapes_graph, validate_graph
 
-EXAMPLES = SHAPES_TTL.with_name("examples")
-JXE = Namespace("https://w3id.org/jixiao/shapes/examples#")
-BASE_EXAMPLE = EXAMPLES / "base.ttl"
 DOCS_PAGE = Path(__file__).parents[1] / "docs" / "shapes.md"
 SHAPES = shapes_graph()
 RULES = rules(SHAPES)
@@ -32,15 +30,7 @@ def example_graph(patch_file: Path | None) -> tuple[Graph, set[URIRef]]:
     graph += vocabulary_graph()
     if patch_file is None:
         return graph, set()
-    patch = Graph().parse(patch_file)
-    also = {o for o in patch.objects(JXE.this, JXE.alsoFires) if isinstance(o, URIRef)}
-    patch.remove((JXE.this, None, None))
-    for s, p in {(s, p) for s, p, _ in patch}:
-        graph.remove((s, p, None))
-    for s, p, o in patch:
-        if o != JXE.none:
-            graph.add((s, p, o))
-    return graph, also
+    return graph, apply_patch(graph, patch_file)
 
 
 def validate_example(graph: Graph) -> Report:

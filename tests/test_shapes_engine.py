@@ -19,6 +19,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import SH
 from rdflib.term import Node
+from shape_examples import BASE_EXAMPLE, EXAMPLES, apply_patch
 
 from jixiao.ingest.errors import UsageError
 from jixiao.ingest.iris import IriMinter
@@ -31,7 +32,6 @@ from jixiao.shapes.checks import SparqlCheck, UnsupportedShape
 from jixiao.shapes.compiler import compile_shapes
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import (
-    SHAPES_TTL,
     shapes_graph,
     validate_document,
     validate_documents,
@@ -39,10 +39,7 @@ from jixiao.shapes.validate import (
     validate_graphs,
 )
 
-EXAMPLES = SHAPES_TTL.with_name("examples")
-BASE_EXAMPLE = EXAMPLES / "base.ttl"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.ttl"))
-JXE = Namespace("https://w3id.org/jixiao/shapes/examples#")
 ID = Namespace("https://w3id.org/jixiao/id/")
 SHAPES = shapes_graph()
 COMPILED = compile_shapes(SHAPES)
@@ -63,15 +60,8 @@ def example_graph(path: Path) -> Graph:
     graph = Graph(store="SimpleMemory")  # no contexts: quicker to fill, same triples
     for triple in _base_example():
         graph.add(triple)
-    if path == BASE_EXAMPLE:
-        return graph
-    patch = Graph().parse(path)
-    patch.remove((JXE.this, None, None))
-    for s, p in {(s, p) for s, p, _ in patch}:
-        graph.remove((s, p, None))
-    for s, p, o in patch:
-        if o != JXE.none:
-            graph.add((s, p, o))
+    if path != BASE_EXAMPLE:
+        apply_patch(graph, path)
     return graph
 
 
