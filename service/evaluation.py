@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import IO, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -130,17 +130,13 @@ def collect(result: object, *, deadline: float, max_rows: int) -> Collected:
 
 def _pull(items: Iterable[T], deadline: float, max_rows: int) -> tuple[list[T], bool, bool]:
     out: list[T] = []
-    try:
+    with _errors_as_jixiao():
         for item in items:
             if time.monotonic() > deadline:
                 return [], False, True
             if len(out) >= max_rows:
                 return out, True, False
             out.append(item)
-    except OSError as exc:
-        raise StoreError(f"the store failed: {exc}") from None
-    except (ValueError, TypeError) as exc:  # an evaluation error Oxigraph reports late
-        raise QueryError(str(exc)) from None
     return out, False, time.monotonic() > deadline
 
 
@@ -173,24 +169,116 @@ def evaluate(run: Callable[[], QueryResult], job: QueryJob, *, deadline: float) 
     """Run the query (``run()``), collect its result within the job's limits and serialise it
     in the accepted format.
 
+    Solutions are written by Oxigraph's own serialisers, 2–3× faster than writing them here;
+    an answer that may pass the row cap is evaluated again and capped row by row
+    (:func:`collect`), the one way to cut a native serialisation at an exact row.
+
     The pyoxigraph result is dropped here, on the thread that made it, before anything is
     raised: a traceback would otherwise carry the live iterator to another thread.
     """
     from .writers import write  # imported late: writers imports this module
 
     result = run()
+    fmt = job.formats.get("solutions")
+    if isinstance(result, ox.QuerySolutions) and fmt in _NATIVE:
+        sink = _Sink(fmt, job.max_rows, deadline)
+        try:
+            with _errors_as_jixiao():
+                result.serialize(cast(IO[bytes], sink), format=_NATIVE[fmt])
+        except _PastRowCap:
+            result = run()  # answered again below, cut at the cap
+        except (JixiaoError, _PastDeadline) as exc:
+            del result
+            raise _bare(exc) if isinstance(exc, JixiaoError) else _timeout() from None
+        else:
+            del result
+            return Answer("solutions", fmt, sink.payload(), False)
     error: JixiaoError | None = None
     try:
-        collected = collect(result, deadline=deadline, max_rows=job.max_rows)
+        with _errors_as_jixiao():
+            collected = collect(result, deadline=deadline, max_rows=job.max_rows)
     except JixiaoError as exc:
-        error = exc.with_traceback(None)
-        error.__context__ = None
+        error = _bare(exc)
     del result
     if error is not None:
         raise error
     if collected.timed_out:
-        raise QueryTimeout("the query ran out of time and was stopped")
+        raise _timeout()
     fmt = job.formats.get(collected.kind)
     if fmt is None:
         raise NotAcceptable(f"no {collected.kind} result format fits Accept: {job.accept}")
     return Answer(collected.kind, fmt, write(collected, fmt), collected.truncated)
+
+
+def _bare(exc: JixiaoError) -> JixiaoError:
+    """``exc`` without the traceback and context that would keep a pyoxigraph result alive."""
+    exc = exc.with_traceback(None)
+    exc.__context__ = None
+    return exc
+
+
+def _timeout() -> QueryTimeout:
+    return QueryTimeout("the query ran out of time and was stopped")
+
+
+@contextmanager
+def _errors_as_jixiao() -> Iterator[None]:
+    """Errors Oxigraph reports while results are pulled, as jixiao's."""
+    try:
+        yield
+    except OSError as exc:
+        raise StoreError(f"the store failed: {exc}") from None
+    except (ValueError, TypeError) as exc:  # an evaluation error Oxigraph reports late
+        raise QueryError(str(exc)) from None
+
+
+_NATIVE = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+# What Oxigraph writes at least once per row in each format, and what to add to its count
+# for an upper bound of the rows: JSON separates rows by "},{" (outside strings, only there);
+# XML opens each with "<result>" (a "<" in a value is escaped); CSV and TSV end each line,
+# the header's too, with "\n" (a value may hold more, in CSV).
+_ROW_MARKS = {"json": (b"},{", 1), "xml": (b"<result>", 0), "csv": (b"\n", -1), "tsv": (b"\n", -1)}
+
+
+class _PastRowCap(Exception):
+    """The answer may have more rows than the cap: it has to be cut row by row."""
+
+
+class _PastDeadline(Exception):
+    """The answer was still being written when the deadline passed."""
+
+
+class _Sink:
+    """Where a native serialiser writes: keeps the bytes, and stops it (by raising from
+    :meth:`write`) once its rows may pass ``max_rows`` or the deadline has passed."""
+
+    def __init__(self, fmt: str, max_rows: int, deadline: float) -> None:
+        self._mark, self._offset = _ROW_MARKS[fmt]
+        self._max_rows = max_rows
+        self._deadline = deadline
+        self._parts: list[bytes] = []
+        self._marks = 0
+        self._tail = b""  # the end of the last write, where a mark may begin
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        keep = len(self._mark) - 1
+        self._marks += (self._tail + chunk[:keep]).count(self._mark) + chunk.count(self._mark)
+        self._tail = (self._tail + chunk[-keep:])[-keep:] if keep else b""
+        self._parts.append(chunk)
+        if self._marks + self._offset > self._max_rows:
+            raise _PastRowCap
+        if time.monotonic() > self._deadline:
+            raise _PastDeadline
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def payload(self) -> bytes:
+        return b"".join(self._parts)
