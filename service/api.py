@@ -7,7 +7,8 @@ query text (:meth:`CannedQuery.render`) to ``/sparql``; a test holds the two to 
 An answer is computed once per store generation and kept as the body it is sent as: the
 same question asked meanwhile waits for that computation on the event loop, and at most
 :data:`COMPUTING_AT_ONCE` different questions are computed at once, in threads of their
-own, so a burst of slow questions leaves the shared thread pool to the pages.
+own, so a burst of slow questions leaves the shared thread pool to the pages. A large body
+goes out gzip-compressed to clients that take it, compressed once and kept too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pydantic import BaseModel, Field
 from jixiao.ingest.errors import UsageError
 
 from .canned import CannedQuery, QueryRows, load_queries, run_canned
+from .encoding import accepts_gzip, gzipped, respond
 from .loader import check_year
 from .operations import StoreCache
 
@@ -35,6 +37,7 @@ router = APIRouter(prefix="/api", tags=["cross-year questions"])
 # Answers (JSON or CSV bodies) kept until the next write: a cross-year query costs ~10 ms
 # of Oxigraph on the seed tables, seconds on a large store.
 _ANSWERS: StoreCache[bytes] = StoreCache(256)
+_GZIPPED: StoreCache[tuple[bytes, str | None]] = StoreCache(256)  # their gzip bodies
 # Different questions computed at once, per app (see the module's docstring).
 COMPUTING_AT_ONCE = 4
 
@@ -188,9 +191,21 @@ async def _answer(
         return shape.model_validate(answer, from_attributes=True).model_dump_json().encode()
 
     key = (name, tuple(sorted(values.items())), max_rows, fmt)
-    content = await _ANSWERS.aget(store, key, body, limiter=_computing(request))
+
+    async def plain() -> bytes:
+        return await _ANSWERS.aget(store, key, body, limiter=_computing(request))
+
+    async def compressed() -> tuple[bytes, str | None]:
+        content = await plain()
+        packed = await gzipped(content, gzip_ok=True)
+        return (content, None) if packed is None else (packed, "gzip")
+
+    if accepts_gzip(request):
+        content, encoding = await _GZIPPED.ashared(store, key, compressed)
+    else:
+        content, encoding = await plain(), None
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
-    return Response(content, media_type=media)
+    return respond(content, media, encoding=encoding)
 
 
 def _csv(rows: QueryRows) -> bytes:

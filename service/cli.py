@@ -267,7 +267,13 @@ def _serve(args: argparse.Namespace) -> int:
     from .app import create_app
 
     settings = _settings(args)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        timeout_keep_alive=settings.keep_alive_timeout,
+        log_level="info",
+    )
     return EXIT_OK
 
 

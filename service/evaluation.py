@@ -157,12 +157,13 @@ class QueryJob:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """A query's result, serialised."""
+    """A query's result, serialised (and compressed, if ``encoding`` says so)."""
 
     kind: str
     format: str
     payload: bytes
     truncated: bool
+    encoding: str | None = None  # the HTTP Content-Encoding of the payload
 
 
 def evaluate(run: Callable[[], QueryResult], job: QueryJob, *, deadline: float) -> Answer:

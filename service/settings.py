@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `jixiao serve` listens on.")
     port: int = Field(8000, description="Port `jixiao serve` listens on.")
+    keep_alive_timeout: int = Field(
+        30,
+        ge=1,
+        description="Seconds `jixiao serve` keeps an idle HTTP connection open for the "
+        "client's next request.",
+    )
     write_token: str | None = Field(
         None,
         description="Bearer token that SPARQL updates and Graph Store writes must carry; "

@@ -9,6 +9,7 @@ all graphs unless the request names ``default-graph-uri``/``named-graph-uri``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from .encoding import accepts_gzip, gzipped, respond
 from .evaluation import Answer, QueryJob
 from .limits import read_body
 from .negotiation import (
@@ -119,25 +121,31 @@ async def _query(request: Request, operation: Operation) -> Response:
         accept=accept,
     )
     runner: QueryRunner = request.app.state.queries
-    answer = await _answer(request.app.state.store, runner, job, settings.query_timeout)
+    store = request.app.state.store
+    answer = await _answer(store, runner, job, settings.query_timeout, accepts_gzip(request))
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["X-Jixiao-Truncated"] = "true"
         headers["X-Jixiao-Max-Rows"] = str(settings.max_rows)
-    return Response(answer.payload, media_type=media[answer.kind], headers=headers)
+    return respond(answer.payload, media[answer.kind], encoding=answer.encoding, headers=headers)
 
 
 # Answers kept until the store's next write (see :class:`.operations.StoreCache`): the same
-# query asked again, or by many clients at once, is evaluated once. Not kept: answers over
-# _KEPT_BYTES, and queries whose answer may differ between two runs on the same data.
+# query asked again, or by many clients at once, is evaluated once. Kept: answers of at most
+# _KEPT_BYTES, plain or, for clients that take gzip, compressed (so a large answer that
+# compresses well is kept too). Never kept: queries whose answer may differ between two runs
+# on the same data.
 _ANSWERS: StoreCache[Answer] = StoreCache(128)
+_GZIPPED: StoreCache[Answer] = StoreCache(128)
 _KEPT_BYTES = 1 << 20
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 
-async def _answer(store: object, runner: QueryRunner, job: QueryJob, timeout: float) -> Answer:
+async def _answer(
+    store: object, runner: QueryRunner, job: QueryJob, timeout: float, gzip_ok: bool
+) -> Answer:
     if _VOLATILE.search(job.text):
-        return await runner.run(job, timeout)
+        return await _compressed(await runner.run(job, timeout), gzip_ok)
     key = (
         job.text,
         job.default_graphs,
@@ -146,12 +154,31 @@ async def _answer(store: object, runner: QueryRunner, job: QueryJob, timeout: fl
         job.max_rows,
         tuple(sorted(job.formats.items())),
     )
-    return await _ANSWERS.ashared(
-        store,
-        key,
-        lambda: runner.run(job, timeout),
-        keep=lambda answer: len(answer.payload) <= _KEPT_BYTES,
+
+    async def plain() -> Answer:
+        return await _ANSWERS.ashared(
+            store,
+            key,
+            lambda: runner.run(job, timeout),
+            keep=lambda answer: len(answer.payload) <= _KEPT_BYTES,
+        )
+
+    if not gzip_ok:
+        return await plain()
+
+    async def compressed() -> Answer:
+        return await _compressed(await plain(), gzip_ok)
+
+    return await _GZIPPED.ashared(
+        store, key, compressed, keep=lambda answer: len(answer.payload) <= _KEPT_BYTES
     )
+
+
+async def _compressed(answer: Answer, gzip_ok: bool) -> Answer:
+    packed = await gzipped(answer.payload, gzip_ok)
+    if packed is None:
+        return answer
+    return dataclasses.replace(answer, payload=packed, encoding="gzip")
 
 
 async def _update(request: Request, operation: Operation) -> Response:

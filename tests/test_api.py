@@ -109,6 +109,27 @@ async def test_csv_and_errors(settings: Settings) -> None:
     assert missing.status_code in (400, 422)
 
 
+async def test_a_large_answer_goes_out_gzipped_to_who_takes_it(settings: Settings) -> None:
+    async with app_client(settings) as client:
+        plain = await client.get(
+            "/api/target-changes", params=YEARS, headers={"accept-encoding": "identity"}
+        )
+        packed = await client.get(
+            "/api/target-changes", params=YEARS, headers={"accept-encoding": "gzip"}
+        )
+        tiny = await client.get(
+            "/api/recurring", params={"unit": "none such"}, headers={"accept-encoding": "gzip"}
+        )
+    assert len(plain.content) > 4096
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert int(packed.headers["content-length"]) < len(plain.content) // 4
+    assert packed.json() == plain.json()
+    assert "content-encoding" not in tiny.headers and tiny.json()["rows"] == []
+    for response in (plain, packed, tiny):
+        assert response.headers["vary"] == "Accept-Encoding"
+
+
 async def test_openapi_documents_the_questions(settings: Settings) -> None:
     async with app_client(settings) as client:
         schema = (await client.get("/openapi.json")).json()

@@ -142,3 +142,56 @@ async def test_a_failed_query_is_not_kept(served: tuple[httpx.AsyncClient, Count
         response = await client.get("/sparql", params={"query": broken}, headers=JSON)
         assert response.status_code == 400
     assert runner.runs == [broken, broken]
+
+
+async def _fill(client: httpx.AsyncClient, n: int) -> None:
+    triples = " ".join(
+        f'<urn:s{i}> <urn:label> "label number {i} of a long answer" .' for i in range(n)
+    )
+    response = await client.post(
+        "/sparql",
+        data={"update": f"INSERT DATA {{ GRAPH <urn:g> {{ {triples} }} }}"},
+        headers={"authorization": f"Bearer {TOKEN}"},
+    )
+    assert response.status_code == 204, response.text
+
+
+async def test_a_large_answer_goes_out_gzipped_and_is_kept_compressed(
+    served: tuple[httpx.AsyncClient, Counted], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, runner = served
+    await _fill(client, 500)
+    text = "SELECT ?s ?o WHERE { ?s <urn:label> ?o } ORDER BY ?s"
+    # Kept only compressed: the plain answer is over the limit, its gzip body under it.
+    monkeypatch.setattr(sparql, "_KEPT_BYTES", 20_000)
+    plain = await client.get(
+        "/sparql", params={"query": text}, headers={**JSON, "accept-encoding": "identity"}
+    )
+    assert "content-encoding" not in plain.headers
+    assert plain.headers["vary"] == "Accept, Accept-Encoding"
+    assert len(plain.content) > 20_000
+    for _ in range(3):
+        packed = await client.get(
+            "/sparql", params={"query": text}, headers={**JSON, "accept-encoding": "gzip"}
+        )
+        assert packed.headers["content-encoding"] == "gzip"
+        assert packed.headers["vary"] == "Accept, Accept-Encoding"
+        assert packed.content == plain.content  # httpx decompressed it
+        assert int(packed.headers["content-length"]) < 20_000
+    assert runner.runs == [text, text]
+    again = await client.get(
+        "/sparql", params={"query": text}, headers={**JSON, "accept-encoding": "identity"}
+    )
+    assert again.content == plain.content
+    assert runner.runs == [text, text, text]
+
+
+async def test_a_small_answer_goes_out_as_it_is(
+    served: tuple[httpx.AsyncClient, Counted],
+) -> None:
+    client, _ = served
+    response = await client.get(
+        "/sparql", params={"query": COUNT}, headers={**JSON, "accept-encoding": "gzip"}
+    )
+    assert "content-encoding" not in response.headers
+    assert response.headers["vary"] == "Accept, Accept-Encoding"
