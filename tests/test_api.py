@@ -85,6 +85,21 @@ def _names(name: str) -> set[str]:
     return {p.name for p in load_queries()[name].parameters}
 
 
+def test_render_puts_the_values_at_each_marked_place_or_else_after_where() -> None:
+    queries = load_queries()
+    marked = queries["target-changes"]
+    text = marked.render(marked.bind({"yearA": 2023, "yearB": 2025}))
+    assert "(parameters)" in marked.text and "(parameters)" not in text
+    assert text.count("VALUES (?yearA ?yearB)") == marked.text.count("# (parameters)") == 3
+    plain = queries["recurring-series"]
+    text = plain.render(plain.bind({"unitName": "广州市科学技术协会"}))
+    assert text.count("VALUES") == 1
+    assert text.split("WHERE {", 1)[1].lstrip().startswith('VALUES (?unitName) { ("广州')
+    wanted = ((marked, {"yearA": 2023, "yearB": 2025, "unitName": "x"}), (plain, {"unitName": "x"}))
+    for query, values in wanted:  # both texts parse
+        ox.Store().query(query.render(query.bind(values)))
+
+
 def test_api_cases_ran() -> None:
     assert len(CASES) == 6
 
