@@ -76,10 +76,11 @@ def _ingest(sizes: Mapping[str, Mapping[str, Any]]) -> list[str]:
 def _queries(label: str, size: Mapping[str, Any]) -> list[str]:
     queries = size["queries"]
     rdflib = queries.get("rdflib", {}).get("queries", {})
+    runs = max(record.get("runs", 0) for record in queries["in_process"].values())
     lines = [
         f"### {label}: {size['ingest']['triples']:,} triples",
         "",
-        "Median (p95) in ms of 6 runs after a warm-up; rdflib one run. *×Oxigraph* = "
+        f"Median (p95) in ms of {runs} runs after a warm-up; rdflib one run. *×Oxigraph* = "
         "jixiao over HTTP ÷ bare Oxigraph (target ≤ 1.5); *rdflib÷* = rdflib ÷ jixiao over "
         "HTTP (target ≥ 20; “>” where rdflib did not finish in its limit). *In process* "
         "is Oxigraph on the on-disk store; *jixiao HTTP* is `jixiao serve`, timed once both "

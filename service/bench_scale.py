@@ -36,6 +36,7 @@ __all__ = ["bench_size", "canned_texts"]
 
 BIN = Path(sys.executable).parent
 RUNS = 7  # per query and engine; the first is a warm-up and is not counted
+RUNS_ABOVE_1M = 4  # the same, above 1M triples, where one run of a query takes minutes
 QUERY_LIMIT = 60.0  # seconds an rdflib query may take before it counts as "more than"
 
 
@@ -63,12 +64,14 @@ def canned_texts(store_query: Callable[[str], list[object]]) -> dict[str, str]:
     return texts
 
 
-def _time_queries(run: Callable[[str], int], texts: dict[str, str]) -> dict[str, dict[str, float]]:
+def _time_queries(
+    run: Callable[[str], int], texts: dict[str, str], runs: int
+) -> dict[str, dict[str, float]]:
     out = {}
     for name, text in texts.items():
         rows = run(text)  # warm-up, and the row count
         times = []
-        for _ in range(RUNS - 1):
+        for _ in range(runs - 1):
             started = time.perf_counter()
             run(text)
             times.append(time.perf_counter() - started)
@@ -193,7 +196,7 @@ def _value(term: object) -> str | None:
     return None if term is None else str(getattr(term, "value", term))
 
 
-def _in_process(store_path: Path) -> tuple[dict[str, str], dict[str, dict[str, float]]]:
+def _in_process(store_path: Path, runs: int) -> tuple[dict[str, str], dict[str, dict[str, float]]]:
     from .store import EmbeddedStore
 
     store = EmbeddedStore(store_path, read_only=True)
@@ -202,7 +205,7 @@ def _in_process(store_path: Path) -> tuple[dict[str, str], dict[str, dict[str, f
         return [tuple(_value(s[i]) for i in range(len(s))) for s in store.query(text)]  # type: ignore[union-attr]
 
     texts = canned_texts(rows)
-    return texts, _time_queries(lambda text: len(rows(text)), texts)
+    return texts, _time_queries(lambda text: len(rows(text)), texts, runs)
 
 
 def _rdflib(dump: Path, texts: dict[str, str], limit: float, skip: set[str]) -> dict[str, object]:
@@ -305,7 +308,8 @@ def bench_size(
     print(f"[{triples}] ingest {ingest}", file=sys.stderr, flush=True)
     out["validation"] = _validation(corpus, validation_runs)
     out["linking"] = _linking(store, 3)
-    texts, in_process = _in_process(store)
+    runs = RUNS if triples <= 1_000_000 else RUNS_ABOVE_1M
+    texts, in_process = _in_process(store, runs)
     out["queries"] = {"in_process": in_process}
     print(f"[{triples}] queries in process done", file=sys.stderr, flush=True)
 
@@ -315,7 +319,7 @@ def bench_size(
     command = [str(BIN / "jixiao"), "serve", "--store", str(store), "--port", str(port)]
     with running(command, f"{url}/healthz", env, seconds=120), httpx.Client(timeout=600) as client:
         out["replica_ready_s"] = _await_replicas(client, url)
-        out["queries"]["http"] = _time_queries(_http_runner(client, f"{url}/sparql"), texts)  # type: ignore[index]
+        out["queries"]["http"] = _time_queries(_http_runner(client, f"{url}/sparql"), texts, runs)  # type: ignore[index]
         if load_clients:
             out["load"] = _load_test(url, load_clients, load_seconds)
         dump = workdir / f"dump-{triples}.nq.gz"
@@ -336,7 +340,7 @@ def bench_size(
     probe = f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"
     with running(command, probe, seconds=120), httpx.Client(timeout=600) as client:
         runner = _http_runner(client, f"http://127.0.0.1:{port}/query")
-        out["queries"]["oxigraph"] = _time_queries(runner, texts)  # type: ignore[index]
+        out["queries"]["oxigraph"] = _time_queries(runner, texts, runs)  # type: ignore[index]
     print(f"[{triples}] oxigraph done", file=sys.stderr, flush=True)
     if rdflib:
         out["queries"]["rdflib"] = _rdflib(dump, texts, QUERY_LIMIT, rdflib_skip or set())  # type: ignore[index]
