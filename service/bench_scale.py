@@ -29,6 +29,7 @@ import httpx
 
 from jixiao.ingest.iris import IriMinter
 
+from .bench_report import REPLICA_WAIT_S
 from .canned import load_queries
 from .processes import free_port, running
 
@@ -96,11 +97,17 @@ def _http_runner(client: httpx.Client, url: str) -> Callable[[str], int]:
     return run
 
 
-def _await_replicas(client: httpx.Client, url: str, seconds: float = 300.0) -> float:
-    """Seconds until both query workers answer from their in-memory replicas (queries sent
-    two at a time until a round is answered from replicas only), or ``seconds`` at most."""
+def _await_replicas(
+    client: httpx.Client, url: str, seconds: float = REPLICA_WAIT_S
+) -> tuple[float, bool]:
+    """Seconds until both query workers answer from their in-memory replicas, or ``seconds``
+    at most; and whether they do. Probes go two at a time, each a cross product of two VALUES
+    blocks that keeps a worker busy for tens of milliseconds whatever the store's size (so
+    the two go to both workers), with a pause between rounds that leaves the copies, which run
+    at the lowest priority, the CPU."""
     started = time.perf_counter()
-    probe = "SELECT (COUNT(*) AS ?n) WHERE {{ ?s a ?type }} # probe {}"
+    values = "{ " + " ".join(str(i) for i in range(700)) + " }"
+    probe = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {values} VALUES ?b {values} }}"
     sent = itertools.count()
 
     def replica_answers() -> int:
@@ -110,12 +117,12 @@ def _await_replicas(client: httpx.Client, url: str, seconds: float = 300.0) -> f
     with ThreadPoolExecutor(2) as pool:
         while time.perf_counter() - started < seconds:
             before = replica_answers()
-            texts = [probe.format(next(sent)) for _ in range(2)]
+            texts = [f"{probe} # probe {next(sent)}" for _ in range(2)]
             list(pool.map(lambda t: client.get(f"{url}/sparql", params={"query": t}), texts))
             if replica_answers() - before == 2:
-                break
-            time.sleep(0.5)
-    return time.perf_counter() - started
+                return time.perf_counter() - started, True
+            time.sleep(1.0)
+    return time.perf_counter() - started, False
 
 
 def _ingest(corpus: Path, store: Path) -> dict[str, object]:
@@ -318,7 +325,7 @@ def bench_size(
     env = {"JIXIAO_MAX_ROWS": str(10**8), "JIXIAO_QUERY_TIMEOUT": "300"}
     command = [str(BIN / "jixiao"), "serve", "--store", str(store), "--port", str(port)]
     with running(command, f"{url}/healthz", env, seconds=120), httpx.Client(timeout=600) as client:
-        out["replica_ready_s"] = _await_replicas(client, url)
+        out["replica_ready_s"], out["replicas_ready"] = _await_replicas(client, url)
         out["queries"]["http"] = _time_queries(_http_runner(client, f"{url}/sparql"), texts, runs)  # type: ignore[index]
         if load_clients:
             out["load"] = _load_test(url, load_clients, load_seconds)

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 __all__ = ["MIN_BYTES", "accepts_gzip", "gzipped", "respond"]
 
 MIN_BYTES = 4096  # smaller bodies go out plain
-LEVEL = 5  # about 25 ms and 25× smaller for 3.6 MB of results JSON, 3 ms to decompress
+LEVEL = 5  # 3.6 MB of results JSON: 9 ms at level 3, 20 ms at 6; 23–29× smaller
 _CODING = re.compile(r"\s*([^\s;,]+)\s*(?:;\s*q\s*=\s*([^\s;,]*))?[^,]*")
 
 

@@ -11,13 +11,10 @@ The server's default graph should be the union of its named graphs (``oxigraph s
 --union-default-graph``, Fuseki ``tdb2:unionDefaultGraph``, Virtuoso always): jixiao's queries
 rely on it. When a query names its dataset, it goes as ``default-graph-uri``/``named-graph-uri``.
 
-Graph writes are one SPARQL update request, which the server applies as one transaction.
-Inside it, the triples go as INSERT DATA operations of at most :data:`TRIPLES_PER_OPERATION`
-triples (Virtuoso's parser gives up near 5,000 in one operation), and triples with blank
-nodes as one ``INSERT { … } WHERE { }`` (Virtuoso refuses blank nodes in INSERT DATA). A
-write larger than the flavour's request limit is staged: loaded into fresh staging graphs
-over several requests, then moved into place by one last request (``MOVE``/``ADD``), so the
-target graphs still change all at once or not at all.
+Graph writes are one SPARQL update request, which the server applies as one transaction;
+:mod:`.updates` writes its text. A write larger than the flavour's request limit is staged
+over several requests and moved into place by one last one, so the target graphs still change
+all at once or not at all.
 """
 
 from __future__ import annotations
@@ -25,7 +22,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import uuid
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,12 +29,13 @@ from urllib.parse import urlencode, urljoin
 
 import httpx
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from jixiao.ingest.errors import QueryError, StoreError, UsageError
 
 from .store import QueryResult
+from .updates import TRIPLES_PER_OPERATION, GraphWrite, one_request, staged, update_requests
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -50,9 +47,6 @@ log = logging.getLogger("jixiao.store")
 _RESULTS = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _FORM = "application/x-www-form-urlencoded"
-
-TRIPLES_PER_OPERATION = 1000
-_STAGING = "urn:jixiao:staging:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,101 +129,6 @@ class _ServerChosenAuth(httpx.Auth):
         except StopIteration:
             return
         yield retry
-
-
-@dataclass(frozen=True, slots=True)
-class _GraphWrite:
-    """N-Triples statements to put into one graph (``None``: the default graph)."""
-
-    graph: str | None
-    plain: list[str]  # without blank nodes
-    blank: list[str]  # with blank nodes
-    replace: bool
-
-    @classmethod
-    def of(
-        cls, graph: str | None, triples: Iterable[Iterable[object]], *, replace: bool
-    ) -> _GraphWrite:
-        plain: list[str] = []
-        blank: list[str] = []
-        for triple in triples:
-            terms = [_nt(term) for term in triple]
-            (blank if any(t.startswith("_:") for t in terms) else plain).append(
-                " ".join(terms) + " ."
-            )
-        return cls(graph, plain, blank, replace)
-
-
-def _nt(term: object) -> str:
-    """A term of rdflib or pyoxigraph in N-Triples syntax (literals written by pyoxigraph,
-    which escapes line breaks where rdflib's ``n3()`` writes a long string)."""
-    if isinstance(term, Literal):
-        if term.language:
-            return str(ox.Literal(str(term), language=term.language))
-        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
-        return str(ox.Literal(str(term), datatype=datatype))
-    return term.n3() if isinstance(term, Node) else str(term)
-
-
-def _graph(graph: str | None) -> str:
-    return "DEFAULT" if graph is None else f"GRAPH {ox.NamedNode(graph)}"
-
-
-def _inserts(graph: str | None, plain: Sequence[str], blank: Sequence[str]) -> list[str]:
-    """INSERT operations that put the statements into ``graph``."""
-
-    def block(lines: Sequence[str]) -> str:
-        body = "\n".join(lines)
-        return body if graph is None else f"GRAPH {ox.NamedNode(graph)} {{\n{body}\n}}"
-
-    ops = [
-        f"INSERT DATA {{ {block(plain[i : i + TRIPLES_PER_OPERATION])} }}"
-        for i in range(0, len(plain), TRIPLES_PER_OPERATION)
-    ]
-    if blank:  # one operation, so that a blank node in several triples stays one node
-        ops.append(f"INSERT {{ {block(blank)} }} WHERE {{ }}")
-    return ops
-
-
-def _one_request(writes: Sequence[_GraphWrite]) -> list[str]:
-    """The operations of one update request: drop the replaced graphs, then insert."""
-    ops = [f"DROP SILENT {_graph(w.graph)}" for w in writes if w.replace]
-    for w in writes:
-        ops += _inserts(w.graph, w.plain, w.blank)
-    return ops
-
-
-def _staged(writes: Sequence[_GraphWrite]) -> tuple[list[str], list[str], list[str]]:
-    """(staging graphs, operations that fill them, the one request that moves them in)."""
-    staging, fill, final = [], [], []
-    for w in writes:
-        name = ox.NamedNode(f"{_STAGING}{uuid.uuid4()}")
-        staging.append(name.value)
-        fill += _inserts(name.value, w.plain, [])
-        if w.replace:
-            final += [
-                f"DROP SILENT {_graph(w.graph)}",
-                f"MOVE SILENT GRAPH {name} TO {_graph(w.graph)}",
-            ]
-        else:
-            final += [f"ADD SILENT GRAPH {name} TO {_graph(w.graph)}", f"DROP SILENT GRAPH {name}"]
-    for w in writes:
-        final += _inserts(w.graph, [], w.blank)
-    return staging, fill, final
-
-
-def _requests(ops: Sequence[str], budget: int) -> list[str]:
-    """``ops`` packed greedily into update requests of at most ``budget`` bytes each."""
-    out: list[list[str]] = [[]]
-    size = 0
-    for op in ops:
-        n = len(op.encode("utf-8")) + 3
-        if out[-1] and size + n > budget:
-            out.append([])
-            size = 0
-        out[-1].append(op)
-        size += n
-    return [" ;\n".join(request) for request in out if request]
 
 
 class RemoteStore:
@@ -379,21 +278,21 @@ class RemoteStore:
 
     # --- writes --------------------------------------------------------------------------
 
-    def _write(self, writes: Sequence[_GraphWrite]) -> None:
+    def _write(self, writes: Sequence[GraphWrite]) -> None:
         """Apply ``writes`` all at once: one update request, or staged if that is too long."""
         if not self.flavour.default_graph and any(w.graph is None for w in writes):
             raise QueryError(
                 f"a {self.flavour.name} store has no default graph of its own; name a graph"
             )
-        text = " ;\n".join(_one_request(writes))
+        text = " ;\n".join(one_request(writes))
         budget = self.max_update_bytes
         if budget is None or len(text.encode("utf-8")) <= budget:
             if text:
                 self.update(text)
             return
-        staging, fill, final = _staged(writes)
+        staging, fill, final = staged(writes)
         try:
-            for request in _requests(fill, budget):
+            for request in update_requests(fill, budget):
                 self.update(request)
             self.update(" ;\n".join(final))
         except (QueryError, StoreError):
@@ -410,17 +309,17 @@ class RemoteStore:
         add: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]] = (),
     ) -> None:
         self._write(
-            [_GraphWrite.of(str(g), triples, replace=True) for g, triples in replace]
-            + [_GraphWrite.of(str(g), triples, replace=False) for g, triples in add]
+            [GraphWrite.of(str(g), triples, replace=True) for g, triples in replace]
+            + [GraphWrite.of(str(g), triples, replace=False) for g, triples in add]
         )
 
     def write_graph(
         self, graph: str | None, triples: Sequence[ox.Triple], *, replace: bool
     ) -> None:
-        self._write([_GraphWrite.of(graph, triples, replace=replace)])
+        self._write([GraphWrite.of(graph, triples, replace=replace)])
 
     def drop_graph(self, graph: str | None) -> None:
-        self._write([_GraphWrite(graph, [], [], replace=True)])
+        self._write([GraphWrite(graph, [], [], replace=True)])
 
     # --- Graph Store Protocol ----------------------------------------------------------
 

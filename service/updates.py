@@ -1,0 +1,125 @@
+"""SPARQL Update text for graph writes to a remote store (see :mod:`.remote`).
+
+The triples of a write go as INSERT DATA operations of at most :data:`TRIPLES_PER_OPERATION`
+triples (Virtuoso's parser gives up near 5,000 in one operation), and triples with blank nodes
+as one ``INSERT { … } WHERE { }`` (Virtuoso refuses blank nodes in INSERT DATA). A write too
+large for one request is staged: loaded into fresh staging graphs, then moved into place by
+one last request (``MOVE``/``ADD``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Literal
+from rdflib.term import Node
+
+__all__ = [
+    "STAGING",
+    "TRIPLES_PER_OPERATION",
+    "GraphWrite",
+    "one_request",
+    "staged",
+    "update_requests",
+]
+
+TRIPLES_PER_OPERATION = 1000
+STAGING = "urn:jixiao:staging:"  # prefix of the staging graphs' names
+
+
+@dataclass(frozen=True, slots=True)
+class GraphWrite:
+    """N-Triples statements to put into one graph (``None``: the default graph)."""
+
+    graph: str | None
+    plain: list[str]  # without blank nodes
+    blank: list[str]  # with blank nodes
+    replace: bool
+
+    @classmethod
+    def of(
+        cls, graph: str | None, triples: Iterable[Iterable[object]], *, replace: bool
+    ) -> GraphWrite:
+        plain: list[str] = []
+        blank: list[str] = []
+        for triple in triples:
+            terms = [_nt(term) for term in triple]
+            (blank if any(t.startswith("_:") for t in terms) else plain).append(
+                " ".join(terms) + " ."
+            )
+        return cls(graph, plain, blank, replace)
+
+
+def _nt(term: object) -> str:
+    """A term of rdflib or pyoxigraph in N-Triples syntax (literals written by pyoxigraph,
+    which escapes line breaks where rdflib's ``n3()`` writes a long string)."""
+    if isinstance(term, Literal):
+        if term.language:
+            return str(ox.Literal(str(term), language=term.language))
+        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+        return str(ox.Literal(str(term), datatype=datatype))
+    return term.n3() if isinstance(term, Node) else str(term)
+
+
+def _graph(graph: str | None) -> str:
+    return "DEFAULT" if graph is None else f"GRAPH {ox.NamedNode(graph)}"
+
+
+def _inserts(graph: str | None, plain: Sequence[str], blank: Sequence[str]) -> list[str]:
+    """INSERT operations that put the statements into ``graph``."""
+
+    def block(lines: Sequence[str]) -> str:
+        body = "\n".join(lines)
+        return body if graph is None else f"GRAPH {ox.NamedNode(graph)} {{\n{body}\n}}"
+
+    ops = [
+        f"INSERT DATA {{ {block(plain[i : i + TRIPLES_PER_OPERATION])} }}"
+        for i in range(0, len(plain), TRIPLES_PER_OPERATION)
+    ]
+    if blank:  # one operation, so that a blank node in several triples stays one node
+        ops.append(f"INSERT {{ {block(blank)} }} WHERE {{ }}")
+    return ops
+
+
+def one_request(writes: Sequence[GraphWrite]) -> list[str]:
+    """The operations of one update request: drop the replaced graphs, then insert."""
+    ops = [f"DROP SILENT {_graph(w.graph)}" for w in writes if w.replace]
+    for w in writes:
+        ops += _inserts(w.graph, w.plain, w.blank)
+    return ops
+
+
+def staged(writes: Sequence[GraphWrite]) -> tuple[list[str], list[str], list[str]]:
+    """(staging graphs, operations that fill them, the one request that moves them in)."""
+    staging, fill, final = [], [], []
+    for w in writes:
+        name = ox.NamedNode(f"{STAGING}{uuid.uuid4()}")
+        staging.append(name.value)
+        fill += _inserts(name.value, w.plain, [])
+        if w.replace:
+            final += [
+                f"DROP SILENT {_graph(w.graph)}",
+                f"MOVE SILENT GRAPH {name} TO {_graph(w.graph)}",
+            ]
+        else:
+            final += [f"ADD SILENT GRAPH {name} TO {_graph(w.graph)}", f"DROP SILENT GRAPH {name}"]
+    for w in writes:
+        final += _inserts(w.graph, [], w.blank)
+    return staging, fill, final
+
+
+def update_requests(ops: Sequence[str], budget: int) -> list[str]:
+    """``ops`` packed greedily into update requests of at most ``budget`` bytes each."""
+    out: list[list[str]] = [[]]
+    size = 0
+    for op in ops:
+        n = len(op.encode("utf-8")) + 3
+        if out[-1] and size + n > budget:
+            out.append([])
+            size = 0
+        out[-1].append(op)
+        size += n
+    return [" ;\n".join(request) for request in out if request]
