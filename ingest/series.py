@@ -23,7 +23,7 @@ from decimal import Decimal
 from itertools import chain, combinations, count
 
 from .iris import name_key
-from .names import Method, compare_indicator_names, compare_names, normalize_name
+from .names import Method, compare_names, match_indicator_names, normalize_name
 from .overrides import Overrides
 
 __all__ = [
@@ -301,11 +301,14 @@ def link_indicators(
                 preferred = 0 if matched.get(project.iri) == old_project.iri else 1
                 for new in project.indicators:
                     for old in old_project.indicators:
-                        method, score = compare_indicator_names(old.name, new.name)
-                        if method is Method.SIMILAR and (
-                            score < threshold or (old.level1 != new.level1)
-                        ):
+                        found = match_indicator_names(
+                            old.name,
+                            new.name,
+                            at_least=threshold if old.level1 == new.level1 else None,
+                        )
+                        if found is None:
                             continue
+                        method, score = found
                         order = (
                             -score,
                             method.rank,
