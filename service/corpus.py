@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from rdflib import URIRef
+
 from jixiao.ingest.errors import InputError, JixiaoError, UsageError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
@@ -33,6 +35,7 @@ from jixiao.ingest.reader import read_table
 
 from .linking import update_series
 from .loader import IngestResult, check_year, read_source
+from .statements import Statements
 from .store import Store, load_vocabulary
 
 __all__ = ["CorpusResult", "Refusal", "Source", "ingest_corpus", "sources_in", "year_in_name"]
@@ -118,15 +121,31 @@ def _source(path: Path, year: int | None) -> Source:
     return Source(path, check_year(found))
 
 
+@dataclass(frozen=True, slots=True)
+class _Loadable:
+    """A valid document as the loading process needs it: its graph's name and year, and the
+    statements of its graph and of the organisations it adds, written in the worker."""
+
+    iri: URIRef
+    year: int
+    statements: Statements
+    organizations: Statements
+
+    @property
+    def triples(self) -> int:
+        return len(self.statements) + len(self.organizations)
+
+
 @dataclass(slots=True)
 class _Prepared:
     name: str
-    mapped: MappedDocument | None
+    mapped: MappedDocument | None  # in the worker only: sent back as ``loadable``
     refusal: str | None
     units: int = 0
     projects: int = 0
     indicators: int = 0
     seconds: float = 0.0
+    loadable: _Loadable | None = None
 
 
 def _prepare(batch: list[tuple[str, int]], base_iri: str, fail_on: str) -> list[_Prepared]:
@@ -167,6 +186,7 @@ def _prepare(batch: list[tuple[str, int]], base_iri: str, fail_on: str) -> list[
     share = (time.perf_counter() - started) / max(len(readable), 1)
     for prepared, report in zip(readable, reports, strict=True):
         prepared.seconds += share
+        document, prepared.mapped = prepared.mapped, None  # not sent back: its statements are
         if report.fails(fail_on):
             counts = report.counts
             prepared.refusal = (
@@ -174,7 +194,15 @@ def _prepare(batch: list[tuple[str, int]], base_iri: str, fail_on: str) -> list[
                 f"{counts['Warning']} warnings (fail on {fail_on}); "
                 f"`jixiao validate {prepared.name} --year …` shows them"
             )
-            prepared.mapped = None
+        elif document is not None:
+            started = time.perf_counter()
+            prepared.loadable = _Loadable(
+                document.iri,
+                document.year,
+                Statements.of(document.triples),
+                Statements.of(document.organization_triples),
+            )
+            prepared.seconds += time.perf_counter() - started
     return out
 
 
@@ -244,27 +272,31 @@ def _load(
     valid = []
     for document in documents:
         result.prepare_seconds += document.seconds
-        if document.mapped is None:
+        if document.loadable is None:
             result.refused.append(Refusal(document.name, document.refusal or "refused"))
         else:
-            valid.append((document, document.mapped))
+            valid.append((document, document.loadable))
     if not valid:
         return
     loading = time.perf_counter()
+    organizations = Statements(
+        [line for _, d in valid for line in d.organizations.plain],
+        [line for _, d in valid for line in d.organizations.blank],
+    )
     store.replace_graphs(
-        [(mapped.iri, mapped.triples) for _, mapped in valid],
-        add=[(minter.organizations_graph, [t for _, m in valid for t in m.organization_triples])],
+        [(loadable.iri, loadable.statements) for _, loadable in valid],
+        add=[(minter.organizations_graph, organizations)],
     )
     result.load_seconds += time.perf_counter() - loading
     result.loaded.extend(
         IngestResult(
-            document=mapped.iri,
-            year=mapped.year,
+            document=loadable.iri,
+            year=loadable.year,
             units=document.units,
             projects=document.projects,
             indicators=document.indicators,
-            triples=len(mapped.triples) + len(mapped.organization_triples),
+            triples=loadable.triples,
             seconds=document.seconds,
         )
-        for document, mapped in valid
+        for document, loadable in valid
     )

@@ -20,7 +20,8 @@ from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.series import IndicatorInfo, ProjectInfo, link_indicators, link_series
 from jixiao.ingest.series_graph import series_triples
 
-from .store import EmbeddedStore, Store, ntriples_term
+from .statements import nt
+from .store import EmbeddedStore, Store
 
 __all__ = ["SeriesSummary", "fetch_projects", "update_series"]
 
@@ -129,7 +130,7 @@ def _stored(term: Node) -> str:
     if isinstance(term, Literal) and term.datatype == XSD.decimal:
         number = Decimal(str(term)).normalize()
         return f'"{number:f}"^^<{XSD.decimal}>'
-    return ntriples_term(term)
+    return nt(term)
 
 
 def _replace_with_changes(store: Store, graph: str, triples: list[tuple[Node, Node, Node]]) -> None:
@@ -146,7 +147,7 @@ def _replace_with_changes(store: Store, graph: str, triples: list[tuple[Node, No
     if not old:
         store.replace_graphs([(URIRef(graph), triples)])
         return
-    new = {f"{ntriples_term(s)} {ntriples_term(p)} {_stored(o)} ." for s, p, o in triples}
+    new = {f"{nt(s)} {nt(p)} {_stored(o)} ." for s, p, o in triples}
     removed, added = old - new, new - old
     if not removed and not added:
         return

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urljoin
@@ -30,10 +30,10 @@ from urllib.parse import urlencode, urljoin
 import httpx
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.term import Node
 
 from jixiao.ingest.errors import QueryError, StoreError, UsageError
 
+from .statements import Triples
 from .store import QueryResult
 from .updates import TRIPLES_PER_OPERATION, GraphWrite, one_request, staged, update_requests
 
@@ -305,8 +305,8 @@ class RemoteStore:
 
     def replace_graphs(
         self,
-        replace: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]],
-        add: Sequence[tuple[URIRef, Iterable[tuple[Node, Node, Node]]]] = (),
+        replace: Sequence[tuple[URIRef, Triples]],
+        add: Sequence[tuple[URIRef, Triples]] = (),
     ) -> None:
         self._write(
             [GraphWrite.of(str(g), triples, replace=True) for g, triples in replace]

@@ -10,12 +10,12 @@ one last request (``MOVE``/``ADD``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import Literal
-from rdflib.term import Node
+
+from .statements import Statements, Triples
 
 __all__ = [
     "STAGING",
@@ -40,28 +40,9 @@ class GraphWrite:
     replace: bool
 
     @classmethod
-    def of(
-        cls, graph: str | None, triples: Iterable[Iterable[object]], *, replace: bool
-    ) -> GraphWrite:
-        plain: list[str] = []
-        blank: list[str] = []
-        for triple in triples:
-            terms = [_nt(term) for term in triple]
-            (blank if any(t.startswith("_:") for t in terms) else plain).append(
-                " ".join(terms) + " ."
-            )
-        return cls(graph, plain, blank, replace)
-
-
-def _nt(term: object) -> str:
-    """A term of rdflib or pyoxigraph in N-Triples syntax (literals written by pyoxigraph,
-    which escapes line breaks where rdflib's ``n3()`` writes a long string)."""
-    if isinstance(term, Literal):
-        if term.language:
-            return str(ox.Literal(str(term), language=term.language))
-        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
-        return str(ox.Literal(str(term), datatype=datatype))
-    return term.n3() if isinstance(term, Node) else str(term)
+    def of(cls, graph: str | None, triples: Triples, *, replace: bool) -> GraphWrite:
+        statements = Statements.of(triples)
+        return cls(graph, statements.plain, statements.blank, replace)
 
 
 def _graph(graph: str | None) -> str:

@@ -15,9 +15,11 @@ ingests at once, oversize uploads.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -31,11 +33,13 @@ from conftest import BIN, WRITE_TOKEN, app_client, free_port, running
 from hypothesis_profiles import examples
 from rdflib import Literal, URIRef
 
+from jixiao.ingest.errors import QueryError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.reader import read_table
 from jixiao.service import loader
 from jixiao.service.linking import update_series
 from jixiao.service.settings import Settings
+from jixiao.service.statements import Statements
 from jixiao.service.store import EmbeddedStore, load_vocabulary
 
 JIXIAO = str(BIN / "jixiao")
@@ -203,6 +207,120 @@ def test_sigkill_mid_ingest_leaves_the_old_graph_or_the_new(tmp_path: Path) -> N
         print(f"SIGKILL at {label:>13} ({landed}): {state}")
     print(f"SIGKILL outcomes: {dict(states)}")
     assert sum(states.values()) == len(plan)
+
+
+def test_a_bulk_load_that_fails_late_writes_nothing(tmp_path: Path) -> None:
+    """New graphs go in by the bulk loader; a term Oxigraph refuses, after thousands of
+    good quads, refuses the whole write and leaves the store as it was."""
+    store = EmbeddedStore(tmp_path / "store")
+    p = URIRef("urn:jixiao-test:p")
+    first = URIRef("urn:jixiao-test:first")
+    store.replace_graphs([(first, [(first, p, Literal(1))])])
+    good = Statements.of(
+        (URIRef(f"urn:jixiao-test:s{i}"), p, Literal(f"值 {i}")) for i in range(5000)
+    )
+    late = Statements([*good.plain, "<urn:jixiao-test:x> <urn:jixiao-test:p> <not an iri> ."], [])
+    before = sorted(str(q) for q in store.raw)
+    with pytest.raises(QueryError, match=r"cannot load the quads: .*line 10001"):
+        store.replace_graphs([(URIRef("urn:jixiao-test:a"), good)], add=[(first, late)])
+    # A term that cannot be written at all is refused before anything is loaded.
+    with pytest.raises(QueryError, match="cannot write the triples"):
+        store.replace_graphs([(URIRef("urn:jixiao-test:a"), [(first, p, URIRef("a b"))])])
+    assert sorted(str(q) for q in store.raw) == before
+    assert store.named_graphs() == [str(first)]
+    store.close()
+
+
+# --- SIGKILL in the middle of a first corpus ingest (Oxigraph's bulk loader) ---------------------
+
+# A corpus ingest into an empty store, one document a batch, saying "loading N" as each load
+# begins: new graphs go in by the bulk loader, whose files are added to RocksDB in one step.
+_CORPUS_DRIVER = """
+import sys
+from pathlib import Path
+from jixiao.ingest.iris import IriMinter
+from jixiao.service.corpus import ingest_corpus, sources_in
+from jixiao.service.store import EmbeddedStore
+
+class Telling(EmbeddedStore):
+    loads = 0
+    def replace_graphs(self, replace, add=()):
+        if add:
+            Telling.loads += 1
+            print(f"loading {Telling.loads}", flush=True)
+        super().replace_graphs(replace, add)
+
+store = Telling(Path(sys.argv[2]))
+ingest_corpus(sources_in([Path(sys.argv[1])]), store, IriMinter(), workers=2, batch=1)
+store.close()
+print("done", flush=True)
+"""
+
+
+def _corpus_run(corpus: Path, store: Path, kill_at: tuple[int, float] | None) -> int | None:
+    """Run the driver; SIGKILL it and its workers ``kill_at[1]`` seconds after it says
+    "loading N" (N = ``kill_at[0]``). The number of loads it had begun when it stopped (None:
+    it finished)."""
+    command = [sys.executable, "-c", _CORPUS_DRIVER, str(corpus), str(store)]
+    begun = 0
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        for line in process.stdout:
+            if line.startswith("loading "):
+                begun = int(line.split()[1])
+                if kill_at is not None and begun == kill_at[0]:
+                    time.sleep(kill_at[1])
+                    os.killpg(process.pid, signal.SIGKILL)  # the workers too
+                    break
+        _, err = process.communicate(timeout=120)
+    if process.returncode == -signal.SIGKILL:
+        return begun
+    assert process.returncode == 0, err
+    return None
+
+
+def test_sigkill_mid_bulk_load_leaves_each_document_whole_or_absent(tmp_path: Path) -> None:
+    from jixiao.ingest.synthetic import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    files = generate_corpus(corpus, triples=15000, seed=5)
+    assert len(files) >= 6
+    complete = tmp_path / "complete"
+    assert _corpus_run(corpus, complete, None) is None
+    full = _snapshot(complete)
+    documents = {name for name in full if "/doc/" in name}
+    assert len(documents) == len(files)
+
+    # Kill at the start of the second, third and fifth loads: at once, and a few ms in
+    # (inside the bulk load, whose files are written before RocksDB takes them).
+    plan = [(2, 0.0), (3, 0.005), (3, 0.02), (5, 0.002), (5, 0.05)]
+    partial = 0
+    for number, kill_at in enumerate(plan):
+        store = tmp_path / f"trial-{number}"
+        begun = _corpus_run(corpus, store, kill_at)
+        got = _snapshot(store)  # the store opens after the kill
+        loaded = {name for name in got if "/doc/" in name}
+        for name in loaded:
+            assert got[name] == full[name], f"kill {kill_at}: {name} is only partly loaded"
+        if begun is not None:  # loads after the one killed never began
+            assert len(loaded) <= begun, (kill_at, len(loaded))
+            assert len(loaded) >= begun - 1, (kill_at, len(loaded))
+            partial += 0 < len(loaded) < len(documents)
+        if ORGANIZATIONS in got:
+            assert got[ORGANIZATIONS] <= full[ORGANIZATIONS], kill_at
+        if SERIES in got:  # built once, after every load
+            assert got[SERIES] == full[SERIES] and loaded == documents, kill_at
+        print(f"SIGKILL at load {kill_at[0]} + {kill_at[1]} s: {len(loaded)} documents whole")
+    assert partial >= 3, "the kills did not land in the middle of the corpus"
+
+    # A killed store is usable: the corpus ingested over it ends as the complete one.
+    assert _corpus_run(corpus, tmp_path / "trial-1", None) is None
+    again = _snapshot(tmp_path / "trial-1")
+    assert {k: v for k, v in again.items() if "blank" not in k} == {
+        k: v for k, v in full.items() if "blank" not in k
+    }
 
 
 # --- a real server: concurrent graph replacements and queries ------------------------------------
