@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import re
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -251,7 +253,9 @@ def _prepared_in_workers(
     that is when its last load has ended, so results cannot pile up in this process. Closing
     it early (a load failed) cancels the batches not yet started."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         pending: deque[Future[list[_Prepared]]] = deque()
         try:
             for batch in batches:
@@ -263,6 +267,19 @@ def _prepared_in_workers(
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker's initializer: exit once the ingest that started it has gone (killed, say).
+    Waiting on its call queue alone, it would wait for ever: it holds that queue's write end
+    too, so it never sees the end of it."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="jixiao-exit-with-parent", daemon=True).start()
 
 
 def _load(

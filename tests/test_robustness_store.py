@@ -5,6 +5,8 @@ ingests at once, oversize uploads.
   opens, holding the document's old graph or its new one — never a mix — with the
   organisations graph to match. Kills "during" are aimed by watching the store's write-ahead
   log: the first write of a run (the vocabulary) starts the load.
+* A corpus ingest into an empty store (new graphs go in by Oxigraph's bulk loader) killed at
+  and inside its loads leaves every document whole or absent, and its workers exit too.
 * A real ``jixiao serve``: threads replace graphs (Graph Store PUT, SPARQL update) while
   others query; every answer sees each graph whole, one version of it.
 * Two ``jixiao ingest`` on one store at once: the second is refused with exit 3 and one line.
@@ -258,23 +260,28 @@ print("done", flush=True)
 
 
 def _corpus_run(corpus: Path, store: Path, kill_at: tuple[int, float] | None) -> int | None:
-    """Run the driver; SIGKILL it and its workers ``kill_at[1]`` seconds after it says
-    "loading N" (N = ``kill_at[0]``). The number of loads it had begun when it stopped (None:
-    it finished)."""
+    """Run the driver; SIGKILL it ``kill_at[1]`` seconds after it says "loading N" (N =
+    ``kill_at[0]``). Its workers must then exit by themselves: they hold its standard output,
+    so reading that to its end waits for them. The number of loads it had begun when it
+    stopped (None: it finished)."""
     command = [sys.executable, "-c", _CORPUS_DRIVER, str(corpus), str(store)]
     begun = 0
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     ) as process:
         assert process.stdout is not None and process.stderr is not None
-        for line in process.stdout:
-            if line.startswith("loading "):
-                begun = int(line.split()[1])
-                if kill_at is not None and begun == kill_at[0]:
-                    time.sleep(kill_at[1])
-                    os.killpg(process.pid, signal.SIGKILL)  # the workers too
-                    break
-        _, err = process.communicate(timeout=120)
+        try:
+            for line in process.stdout:
+                if line.startswith("loading "):
+                    begun = int(line.split()[1])
+                    if kill_at is not None and begun == kill_at[0]:
+                        time.sleep(kill_at[1])
+                        process.send_signal(signal.SIGKILL)  # the ingest, not its workers
+                        break
+            _, err = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise AssertionError("the workers outlived the killed ingest") from None
     if process.returncode == -signal.SIGKILL:
         return begun
     assert process.returncode == 0, err
