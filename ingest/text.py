@@ -66,11 +66,19 @@ _SPACED_NUMBER = re.compile(r"(?<=\d)([,.])\s+(?=\d)")
 
 
 def strip_tags(text: str) -> str:
-    """Remove HTML tags of a known element and decode entities; keep every other ``<``."""
-    text = _TAG.sub("", text)
-    if "&" in text:
-        text = html.unescape(text)
-    return text
+    """Remove HTML tags of a known element and decode entities; keep every other ``<``.
+
+    To a fixed point, so that stripping stripped text changes nothing: an escaped tag
+    (``&lt;p&gt;``) decodes to a tag, which goes too, and ``&amp;lt;`` to ``<``. Each round
+    that changes anything shortens the text, so the rounds end.
+    """
+    while True:
+        stripped = _TAG.sub("", text)
+        if "&" in stripped:
+            stripped = html.unescape(stripped)
+        if stripped == text:
+            return stripped
+        text = stripped
 
 
 def _latex(text: str) -> str:
@@ -118,7 +126,21 @@ def clean_text(text: str) -> str:
     '进度≥50%'
     >>> clean_text("<2小时")
     '<2小时'
+
+    The steps run to a fixed point, so that cleaning clean text changes nothing: a step can
+    make work for another (in ``科 (g`` the bracket's neighbour is a space until the space
+    goes; ``;(g`` has a half-width semicolon until it widens). Every step only shortens the
+    text or moves a character one way (half-width punctuation to full, full-width letters
+    to ASCII), so the rounds end; the second round is usually the last.
     """
+    while True:
+        cleaned = _clean_once(text)
+        if cleaned == text:
+            return cleaned
+        text = cleaned
+
+
+def _clean_once(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = strip_tags(text)
     text = _latex(text)
