@@ -61,6 +61,7 @@ def bench_seeds() -> list[dict[str, object]]:
                 store = EmbeddedStore(Path(tmp) / "store")
                 ingest_bytes(d, n, y, store, minter)
                 store.close()
+                del store  # RocksDB ends its background work (compactions) before rmtree
 
         def ingest_memory(d: bytes = data, n: str = name, y: int = year) -> None:
             ingest_bytes(d, n, y, EmbeddedStore(None), minter)
