@@ -40,7 +40,17 @@ from .loader import IngestResult, check_year, read_source
 from .statements import Statements
 from .store import Store, load_vocabulary
 
-__all__ = ["CorpusResult", "Refusal", "Source", "ingest_corpus", "sources_in", "year_in_name"]
+__all__ = [
+    "CorpusResult",
+    "Refusal",
+    "Source",
+    "ingest_corpus",
+    "manifest_years",
+    "source_of",
+    "sources_in",
+    "table_files",
+    "year_in_name",
+]
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d|2100)(?!\d)")
 
@@ -97,15 +107,21 @@ def sources_in(paths: Sequence[Path], year: int | None = None) -> list[Source]:
     sources: list[Source] = []
     for path in paths:
         if path.is_dir():
-            manifest = _manifest_years(path)
-            for file in sorted(path.glob("*.txt")):
-                sources.append(_source(file, year or manifest.get(file.name)))
+            manifest = manifest_years(path)
+            for file in table_files(path):
+                sources.append(source_of(file, year or manifest.get(file.name)))
         else:
-            sources.append(_source(path, year))
+            sources.append(source_of(path, year))
     return sources
 
 
-def _manifest_years(folder: Path) -> dict[str, int]:
+def table_files(folder: Path) -> list[Path]:
+    """The source tables of a folder, in name order."""
+    return sorted(path for path in folder.glob("*.txt") if path.is_file())
+
+
+def manifest_years(folder: Path) -> dict[str, int]:
+    """The year of each file a folder's ``manifest.json`` lists (none without one)."""
     manifest = folder / "manifest.json"
     if not manifest.is_file():
         return {}
@@ -116,7 +132,8 @@ def _manifest_years(folder: Path) -> dict[str, int]:
         raise InputError(f"not a corpus manifest: {exc}", file=str(manifest)) from None
 
 
-def _source(path: Path, year: int | None) -> Source:
+def source_of(path: Path, year: int | None) -> Source:
+    """``path`` with ``year``, or else the year in its name (:class:`UsageError` if none)."""
     found = year if year is not None else year_in_name(path.name)
     if found is None:
         raise UsageError(f"{path}: no budget year in its name; give --year")
@@ -222,8 +239,12 @@ def ingest_corpus(
     fail_on: str = "violation",
     workers: int = 2,
     batch: int = 8,
+    progress: Callable[[int], object] = lambda n: None,
 ) -> CorpusResult:
-    """Ingest ``sources``: prepare in ``workers`` processes (0: here), load, link once."""
+    """Ingest ``sources``: prepare in ``workers`` processes (0: here), load, link once.
+
+    ``progress(n)`` is called as each batch of ``n`` documents is loaded (or refused).
+    """
     started = time.perf_counter()
     result = CorpusResult()
     load_vocabulary(store)
@@ -233,9 +254,11 @@ def ingest_corpus(
         with closing(_prepared_in_workers(prepare, batches, workers)) as prepared:
             for documents in prepared:
                 _load(documents, store, minter, result)
+                progress(len(documents))
     else:
         for documents_batch in batches:
             _load(_prepare(documents_batch, minter.base, fail_on), store, minter, result)
+            progress(len(documents_batch))
     linking = time.perf_counter()
     update_series(store, minter, overrides)
     result.link_seconds = time.perf_counter() - linking

@@ -33,6 +33,7 @@ _CONTEXT = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 RDF_FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "ntriples": "nt11"}
+_JXSH = _CONTEXT["jxsh"]
 
 
 def _text(graph: Graph, node: Node | None, prop: URIRef) -> str | None:
@@ -166,6 +167,15 @@ class Result:
     def shape_name(self) -> str:
         return self.shape.rsplit("#", 1)[-1]
 
+    @property
+    def shape_label(self) -> str:
+        """``jxsh:Name`` for a built-in shape, ``<IRI>`` for another, else its path."""
+        if self.shape.startswith(_JXSH):
+            return f"jxsh:{self.shape_name}"
+        if "://" in self.shape or self.shape.startswith("urn:"):
+            return f"<{self.shape}>"
+        return f"shape on <{self.path}>" if self.path else "a shape"
+
     def message(self, lang: str = "en") -> str:
         """The message with its location in front, as in ``sh:resultMessage``."""
         return self.location.prefix(lang) + self.messages.get(lang, "")
@@ -226,7 +236,7 @@ class Report:
                 zh = f"{detail_zh}：{r.messages.get('zh', '')}" if detail_zh else r.messages["zh"]
                 lines.append(f"  {r.severity.lower():<9} {en}")
                 lines.append(f"  {_SEVERITY_ZH.get(r.severity, ''):<7} {zh}")
-                lines.append(f"  {'':<9} (jxsh:{r.shape_name})")
+                lines.append(f"  {'':<9} ({r.shape_label})")
         return "\n".join(lines) + "\n"
 
     def serialize(self, fmt: str = "turtle") -> bytes:
