@@ -173,3 +173,14 @@ def test_a_progress_bar_on_a_terminal_only(table: Path, tmp_path: Path) -> None:
     code, shown = _stderr_on_a_terminal(["ingest", str(folder), "--store", str(store)])
     assert code == 0
     assert "tables" in shown and "2/2" in shown
+
+
+def test_the_parser_offers_the_formats_the_writers_write() -> None:
+    from jixiao.service import cli, diff, results
+    from jixiao.shapes.ci_reports import CI_FORMATS
+    from jixiao.shapes.report import RDF_FORMATS
+
+    assert set(cli.QUERY_FORMATS) == {"table", *results.RESULT_FORMATS}
+    assert set(cli.RDF_FORMATS) == set(results.RDF_FORMATS)
+    assert cli.DIFF_FORMATS == diff.FORMATS
+    assert set(cli.VALIDATE_FORMATS) == {"text", *CI_FORMATS, *RDF_FORMATS} - {"ntriples"}
