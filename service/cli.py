@@ -42,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _year(text: str) -> int:
-    from .loader import check_year
+    from .sources import check_year
 
     return check_year(text)
 

@@ -30,7 +30,7 @@ from jixiao.shapes.validate import (
     validate_graphs,
 )
 
-from .corpus import manifest_years, source_of, table_files
+from .sources import manifest_years, source_of, table_files
 from .loader import map_source, read_source
 
 if TYPE_CHECKING:

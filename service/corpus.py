@@ -13,10 +13,8 @@ load.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
-import re
 import threading
 import time
 from collections import deque
@@ -29,14 +27,22 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from jixiao.ingest.errors import InputError, JixiaoError, UsageError
+from jixiao.ingest.errors import JixiaoError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.reader import read_table
 
 from .linking import update_series
-from .loader import IngestResult, check_year, read_source
+from .loader import IngestResult, read_source
+from .sources import (
+    Source,
+    manifest_years,
+    source_of,
+    sources_in,
+    table_files,
+    year_in_name,
+)
 from .statements import Statements
 from .store import Store, load_vocabulary
 
@@ -51,16 +57,6 @@ __all__ = [
     "table_files",
     "year_in_name",
 ]
-
-_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d|2100)(?!\d)")
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One source table and its budget year."""
-
-    path: Path
-    year: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,54 +86,6 @@ class CorpusResult:
     def rows(self) -> int:
         """Project and indicator rows loaded."""
         return sum(r.projects + r.indicators for r in self.loaded)
-
-
-def year_in_name(name: str) -> int | None:
-    """The budget year a file name carries (``…-2024.txt``), if exactly one year is in it."""
-    years = set(_YEAR.findall(name))
-    return int(years.pop()) if len(years) == 1 else None
-
-
-def sources_in(paths: Sequence[Path], year: int | None = None) -> list[Source]:
-    """The tables named by ``paths`` (files, or folders of ``*.txt``), each with its year.
-
-    The year is ``year`` when given; else a folder's ``manifest.json`` (``files`` entries of
-    ``file`` and ``year``, as the synthetic corpus writes) or the year in the file's name.
-    """
-    sources: list[Source] = []
-    for path in paths:
-        if path.is_dir():
-            manifest = manifest_years(path)
-            for file in table_files(path):
-                sources.append(source_of(file, year or manifest.get(file.name)))
-        else:
-            sources.append(source_of(path, year))
-    return sources
-
-
-def table_files(folder: Path) -> list[Path]:
-    """The source tables of a folder, in name order."""
-    return sorted(path for path in folder.glob("*.txt") if path.is_file())
-
-
-def manifest_years(folder: Path) -> dict[str, int]:
-    """The year of each file a folder's ``manifest.json`` lists (none without one)."""
-    manifest = folder / "manifest.json"
-    if not manifest.is_file():
-        return {}
-    try:
-        entries = json.loads(manifest.read_text(encoding="utf-8"))["files"]
-        return {str(e["file"]): check_year(e["year"]) for e in entries}
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"not a corpus manifest: {exc}", file=str(manifest)) from None
-
-
-def source_of(path: Path, year: int | None) -> Source:
-    """``path`` with ``year``, or else the year in its name (:class:`UsageError` if none)."""
-    found = year if year is not None else year_in_name(path.name)
-    if found is None:
-        raise UsageError(f"{path}: no budget year in its name; give --year")
-    return Source(path, check_year(found))
 
 
 @dataclass(frozen=True, slots=True)

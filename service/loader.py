@@ -10,10 +10,11 @@ import time
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from jixiao.ingest.errors import InputError, UsageError, ValidationFailed
+from jixiao.ingest.errors import InputError, ValidationFailed
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.overrides import Overrides
@@ -21,8 +22,10 @@ from jixiao.ingest.reader import read_table
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import validate_document
 
-from .linking import update_series
-from .store import Store, load_vocabulary
+from .sources import MAX_YEAR, MIN_YEAR, check_year
+
+if TYPE_CHECKING:  # the store and linking only for loading: validating starts faster
+    from .store import Store
 
 __all__ = [
     "MAX_YEAR",
@@ -33,8 +36,6 @@ __all__ = [
     "ingest_file",
     "map_source",
 ]
-
-MIN_YEAR, MAX_YEAR = 1950, 2100
 
 # The bundled seed tables: (file name in jixiao.ingest/seeds, budget year)
 SEEDS: tuple[tuple[str, int], ...] = (
@@ -54,17 +55,6 @@ class IngestResult:
     indicators: int
     triples: int
     seconds: float
-
-
-def check_year(year: int | str) -> int:
-    """A budget year, or :class:`UsageError` for anything that is not one."""
-    try:
-        value = int(str(year).strip())
-    except ValueError:
-        raise UsageError(f"not a budget year: {year!r} (expected e.g. 2025)") from None
-    if not MIN_YEAR <= value <= MAX_YEAR:
-        raise UsageError(f"not a budget year: {value} (expected {MIN_YEAR}–{MAX_YEAR})")
-    return value
 
 
 def map_source(data: bytes, source_name: str, year: int, minter: IriMinter) -> MappedDocument:
@@ -132,6 +122,9 @@ def ingest_bytes(
     table = read_table(data, source_name)
     mapped = map_table(table, check_year(year), minter)
     validate_mapped(mapped, minter, f"{source_name} ({mapped.year})", fail_on)
+    from .linking import update_series
+    from .store import load_vocabulary
+
     load_vocabulary(store)
     load_mapped(mapped, store, minter)
     update_series(store, minter, overrides)  # the series graph follows what is loaded
