@@ -30,8 +30,8 @@ from jixiao.shapes.validate import (
     validate_graphs,
 )
 
-from .sources import manifest_years, source_of, table_files
 from .loader import map_source, read_source
+from .sources import manifest_years, source_of, table_files
 
 if TYPE_CHECKING:
     from jixiao.shapes.extra import ExtraShapes

@@ -19,22 +19,32 @@ to the next. MIN is one of the values SAMPLE may return, and the same every time
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from pathlib import Path as FilePath
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, Graph, Literal, Variable
 from rdflib.namespace import OWL, SH
 from rdflib.paths import Path
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from .checks import GRAPH_VAR, ShapeInfo, SparqlCheck, UnsupportedShape
 
-__all__ = ["RewrittenSelect", "rewrite_select", "sparql_check"]
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+__all__ = ["ANALYSED", "RewrittenSelect", "analysed_rules", "rewrite_select", "sparql_check"]
+
+# What _analyse found for each SELECT of the built-in shapes, by the SHA-256 of its text:
+# rdflib's SPARQL parser takes ~0.3 s for them all, longer than validating a table. Written by
+# ``python -m jixiao.shapes.sparql_rules``; a test holds it to a fresh analysis. A text not in
+# it (another base IRI's shapes, a department's own) is parsed as before.
+ANALYSED = FilePath(__file__).with_name("sparql-analysis.json")
 
 THIS = Variable("this")
 _RESERVED = ("failure", "path", "PATH", "shapesGraph", "currentShape")
@@ -150,7 +160,41 @@ def _binds_this(node: CompValue, state: _Analysis) -> bool:
     raise UnsupportedShape(f"unsupported SPARQL algebra: {name}")
 
 
-def _analyse(text: str) -> tuple[list[str], frozenset[str], frozenset[str]]:
+Analysis = tuple[list[str], frozenset[str], frozenset[str]]
+
+
+@cache
+def _known() -> dict[str, list[list[str]]]:
+    try:
+        known: dict[str, list[list[str]]] = json.loads(ANALYSED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return known
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_fresh: list[dict[str, list[list[str]]]] = []  # while analysed_rules runs: parse, note here
+
+
+def _analyse(text: str) -> Analysis:
+    found = None if _fresh else _known().get(_digest(text))
+    if found is not None:
+        variables, computed, sampled = found
+        return list(variables), frozenset(computed), frozenset(sampled)
+    analysis = _parse_and_analyse(text)
+    if _fresh:
+        _fresh[-1][_digest(text)] = [analysis[0], sorted(analysis[1]), sorted(analysis[2])]
+    return analysis
+
+
+def _parse_and_analyse(text: str) -> Analysis:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     try:
         query = translateQuery(parseQuery(text))
     except Exception as exc:  # rdflib raises pyparsing and other errors alike
@@ -306,3 +350,24 @@ def sparql_check(shapes: Graph, constraint: Node, info: ShapeInfo, targets: str)
         sampled=rewritten.sampled,
         reference_text=f"{head}\n{select[0]}",
     )
+
+
+def analysed_rules(shapes: Graph) -> dict[str, list[list[str]]]:
+    """The analysis of every SELECT of ``shapes``, parsed afresh (what ANALYSED holds)."""
+    from .compiler import compile_shapes
+
+    _fresh.append({})
+    try:
+        compile_shapes(shapes)
+    finally:
+        table = _fresh.pop()
+    return dict(sorted(table.items()))
+
+
+if __name__ == "__main__":
+    from jixiao.shapes import sparql_rules  # this module as the compiler imports it
+    from jixiao.shapes.validate import shapes_graph
+
+    rules = sparql_rules.analysed_rules(shapes_graph())
+    ANALYSED.write_text(json.dumps(rules, indent=1) + "\n", encoding="utf-8")
+    print(f"{ANALYSED}: {len(rules)} SELECTs")

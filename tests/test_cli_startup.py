@@ -184,3 +184,14 @@ def test_the_parser_offers_the_formats_the_writers_write() -> None:
     assert set(cli.RDF_FORMATS) == set(results.RDF_FORMATS)
     assert cli.DIFF_FORMATS == diff.FORMATS
     assert set(cli.VALIDATE_FORMATS) == {"text", *CI_FORMATS, *RDF_FORMATS} - {"ntriples"}
+
+
+def test_the_table_of_analysed_rules_is_that_of_the_shapes() -> None:
+    """shapes/sparql-analysis.json spares a cold start rdflib's SPARQL parser; it must say what
+    parsing says (else: ``python -m jixiao.shapes.sparql_rules`` writes it anew)."""
+    from jixiao.shapes.sparql_rules import ANALYSED, analysed_rules
+    from jixiao.shapes.validate import shapes_graph
+
+    fresh = analysed_rules(shapes_graph())
+    assert len(fresh) >= 10
+    assert json.loads(ANALYSED.read_text(encoding="utf-8")) == fresh
