@@ -135,7 +135,7 @@ class _Mapper:
         self.add(source, JX.fileName, Literal(t.source_name))
         self.add(source, JX.sha256, Literal(t.sha256))
         self.add(source, DCAT.byteSize, Literal(t.byte_size, datatype=XSD.nonNegativeInteger))
-        self.add(source, DCAT.mediaType, IANA["text/plain"])
+        self.add(source, DCAT.mediaType, IANA[t.media_type])
 
     def unit_budgets(self) -> None:
         dept = self.table.department

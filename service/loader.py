@@ -18,7 +18,7 @@ from jixiao.ingest.errors import InputError, ValidationFailed
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.overrides import Overrides
-from jixiao.ingest.reader import read_table
+from jixiao.ingest.readers import read_source_table
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import validate_document
 
@@ -59,7 +59,7 @@ class IngestResult:
 
 def map_source(data: bytes, source_name: str, year: int, minter: IriMinter) -> MappedDocument:
     """Read and map one source document (pure; raises :class:`InputError`)."""
-    return map_table(read_table(data, source_name), check_year(year), minter)
+    return map_table(read_source_table(data, source_name), check_year(year), minter)
 
 
 def read_source(path: Path) -> bytes:
@@ -119,7 +119,7 @@ def ingest_bytes(
     refused with :class:`ValidationFailed`, whose ``report`` says why, row by row.
     """
     started = time.perf_counter()
-    table = read_table(data, source_name)
+    table = read_source_table(data, source_name)
     mapped = map_table(table, check_year(year), minter)
     validate_mapped(mapped, minter, f"{source_name} ({mapped.year})", fail_on)
     from .linking import update_series

@@ -1,7 +1,7 @@
 """Which tables a command is given: files and folders, each table with its budget year.
 
 ``jixiao ingest`` and ``jixiao validate`` find their tables the same way: a file as given, a
-folder's tables in name order; the year from ``--year``, else the folder's ``manifest.json``
+folder's tables (``*.txt``, ``*.xlsx``, ``*.xls``, ``*.pdf``) in name order; the year from ``--year``, else the folder's ``manifest.json``
 (as the synthetic corpus writes it), else the one year in the file's name (``…-2025.txt``).
 """
 
@@ -18,6 +18,7 @@ from jixiao.ingest.errors import InputError, UsageError
 __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
+    "SOURCE_SUFFIXES",
     "Source",
     "check_year",
     "manifest_years",
@@ -28,6 +29,8 @@ __all__ = [
 ]
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
+# what a folder's tables are named: each is then read by what its content is, not its name
+SOURCE_SUFFIXES = (".txt", ".xlsx", ".xls", ".pdf")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d|2100)(?!\d)")
 
 
@@ -57,7 +60,8 @@ def year_in_name(name: str) -> int | None:
 
 
 def sources_in(paths: Sequence[Path], year: int | None = None) -> list[Source]:
-    """The tables named by ``paths`` (files, or folders of ``*.txt``), each with its year.
+    """The tables named by ``paths`` (files, or folders of ``*.txt``, ``*.xlsx``, ``*.xls``
+    and ``*.pdf``), each with its year.
 
     The year is ``year`` when given; else a folder's ``manifest.json`` (``files`` entries of
     ``file`` and ``year``, as the synthetic corpus writes) or the year in the file's name.
@@ -74,8 +78,13 @@ def sources_in(paths: Sequence[Path], year: int | None = None) -> list[Source]:
 
 
 def table_files(folder: Path) -> list[Path]:
-    """The source tables of a folder, in name order."""
-    return sorted(path for path in folder.glob("*.txt") if path.is_file())
+    """The source tables of a folder, in name order: its files named by
+    :data:`SOURCE_SUFFIXES` (so a manifest or a note beside them is left alone)."""
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.suffix.lower() in SOURCE_SUFFIXES and path.is_file()
+    )
 
 
 def manifest_years(folder: Path) -> dict[str, int]:
