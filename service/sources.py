@@ -1,8 +1,9 @@
 """Which tables a command is given: files and folders, each table with its budget year.
 
 ``jixiao ingest`` and ``jixiao validate`` find their tables the same way: a file as given, a
-folder's tables (``*.txt``, ``*.xlsx``, ``*.xls``, ``*.pdf``) in name order; the year from ``--year``, else the folder's ``manifest.json``
-(as the synthetic corpus writes it), else the one year in the file's name (``…-2025.txt``).
+folder's tables (``*.txt``, ``*.xlsx``, ``*.xls``, ``*.pdf``) in name order; the year from
+``--year``, else the folder's ``manifest.json`` (as the synthetic corpus writes it), else the
+one year in the file's name (``…-2025.txt``).
 """
 
 from __future__ import annotations

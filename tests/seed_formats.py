@@ -15,6 +15,7 @@ What the fixtures hold is what the text says, cleaned, laid out as published tab
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -24,7 +25,16 @@ from pathlib import Path
 from jixiao.ingest.reader import decode
 from jixiao.ingest.text import clean_text
 
-__all__ = ["CJK_FONT", "SeedTable", "seed_pdf", "seed_table", "seed_xlsx"]
+__all__ = [
+    "CJK_FONT",
+    "SeedTable",
+    "encrypted_pdf",
+    "scanned_pdf",
+    "seed_pdf",
+    "seed_table",
+    "seed_xls",
+    "seed_xlsx",
+]
 
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian fonts-wqy-microhei
 _INDICATOR_START = re.compile(
@@ -65,15 +75,15 @@ def _number(text: str, as_text: bool) -> str | float | None:
     return text if as_text else float(Decimal(text.replace(",", "")))
 
 
-def _split_row_at(table: SeedTable, start: int) -> int:
+def _split_row_at(table: SeedTable, start: int) -> int | None:
     """The first project row (with several indicators) at or after ``start``."""
     return next(
-        i
-        for i, row in enumerate(table.rows)
-        if i >= start and row[6].count("\n") >= 1 and row[0] not in ("合计",)
+        (i for i, row in enumerate(table.rows) if i >= start and row[6].count("\n") >= 1),
+        None,
     )
 
 
+@functools.cache
 def seed_xlsx(path: Path) -> bytes:
     import openpyxl
 
@@ -94,10 +104,11 @@ def seed_xlsx(path: Path) -> bytes:
             sheet.merge_cells("A2:E2")
             sheet.append([])
         sheet.append(table.header)
-        split = _split_row_at(table, 1 if number == 1 else half) - (0 if number == 1 else half)
+        first = 0 if number == 1 else half
+        split = _split_row_at(table, first + 1)
         for i, cells in enumerate(rows):
             amounts = [_number(cells[c], as_text=(i % 3 == 2)) for c in range(1, 5)]
-            if i != split:
+            if split is None or i != split - first:
                 sheet.append([cells[0], *amounts, cells[5] or None, cells[6] or None])
                 continue
             indicators = cells[6].split("\n")
@@ -112,7 +123,35 @@ def seed_xlsx(path: Path) -> bytes:
     return out.getvalue()
 
 
+@functools.cache
+def seed_xls(path: Path) -> bytes:
+    """The table on one XLS sheet (xlwt): the title merged, amounts as numbers."""
+    import xlwt
+
+    table = seed_table(path)
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("表1")
+    sheet.write_merge(0, 0, 0, 6, table.title)
+    sheet.write(1, 0, f"部门名称：{table.department}")
+    sheet.write(1, 6, "单位：万元")
+    for c, name in enumerate(table.header):
+        sheet.write(2, c, name)
+    for r, cells in enumerate(table.rows, start=3):
+        for c, text in enumerate(cells):
+            value = _number(text, as_text=False) if 1 <= c <= 4 else text
+            if value is not None and value != "":
+                sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@functools.cache
 def seed_pdf(path: Path) -> bytes:
+    return _pdf(path)
+
+
+def _pdf(path: Path, encrypt: object = None) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -149,7 +188,13 @@ def seed_pdf(path: Path) -> bytes:
     )
     out = io.BytesIO()
     document = SimpleDocTemplate(
-        out, pagesize=landscape(A4), leftMargin=20, rightMargin=20, topMargin=30, bottomMargin=30
+        out,
+        pagesize=landscape(A4),
+        leftMargin=20,
+        rightMargin=20,
+        topMargin=30,
+        bottomMargin=30,
+        encrypt=encrypt,
     )
     document.build(
         [
@@ -159,4 +204,29 @@ def seed_pdf(path: Path) -> bytes:
             grid,
         ]
     )
+    return out.getvalue()
+
+
+def encrypted_pdf(path: Path) -> bytes:
+    """The table's PDF with a user password (it opens only with ``secret``)."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    return _pdf(path, encrypt=StandardEncryption("secret", ownerPassword="owner"))
+
+
+def scanned_pdf() -> bytes:
+    """A page that is only an image, as a scanner makes: no text layer."""
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    picture = Image.new("L", (200, 100), color=255)
+    for x in range(20, 180):
+        picture.putpixel((x, 50), 0)
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4)
+    canvas.drawImage(ImageReader(picture), 50, 500, width=400, height=200)
+    canvas.showPage()
+    canvas.save()
     return out.getvalue()
