@@ -15,7 +15,7 @@ import xlwt
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from jixiao.ingest.errors import InputError
-from jixiao.ingest.readers import Kind, MergedRange, read_workbook, sniff
+from jixiao.ingest.readers import Kind, MergedRange, read_workbook, sheet_extent, sniff
 
 REAL_TABLES = Path(__file__).resolve().parents[2] / "shared" / "real-tables"
 REAL_FILES = sorted(REAL_TABLES.glob("*.xlsx"))
@@ -109,7 +109,7 @@ def test_cells_are_one_based_with_values_as_held() -> None:
     assert first.cell(3, 4) is None
     assert first.cell(3, 7) == "1、产出指标：数量\n2、效益指标：效果"
     assert first.cell(99, 99) is None
-    assert (first.height, first.width) == (5, 7)
+    assert (first.height, first.width) == (4, 7)  # F4:G5 is merged, F4 holds the value
     assert all(len(row) == first.width for row in first.rows)
 
 
@@ -182,6 +182,44 @@ def test_the_real_spreadsheets_read_with_their_merges() -> None:
     selfeval = read["chongqing-yuzhong-jiuye-2021-project-selfeval.xlsx"][0]
     assert selfeval.name == "就业补助资金"
     assert selfeval.value(1, 15) == "2021年度项目支出绩效自评表"
-    assert selfeval.width == 15
+    assert selfeval.width == 9  # its cells stop at I; merged ranges reach O
     for sheets in read.values():
         assert sum(len(s.merged) for s in sheets) > 0
+
+
+def _far_xlsx(reference: str) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "项目名称"
+    sheet[reference] = "远"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_sheet_reaching_past_the_cell_limit_is_refused_before_it_is_built() -> None:
+    # calamine would build 1,048,576 × 16,384 cells from these few kilobytes
+    with pytest.raises(InputError) as caught:
+        read_workbook(_far_xlsx("XFD1048576"), "far.xlsx")
+    assert "spans 1,048,576 rows × 16,384 columns, more than the 2,000,000 cells" in str(
+        caught.value
+    )
+    assert read_workbook(_far_xlsx("G3000"), "near.xlsx")[0].cell(3000, 7) == "远"
+
+
+def test_worksheet_xml_past_its_cap_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sheet_extent, "MAX_SHEET_XML", 200)
+    with pytest.raises(InputError, match="more than 0 MB of XML"):
+        read_workbook(_xlsx(), "big.xlsx")
+
+
+def test_an_xls_sheet_reaching_past_the_cell_limit_is_refused() -> None:
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("表1")
+    sheet.write(0, 0, "项目名称")
+    sheet.write(65535, 255, "远")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(InputError, match="sheet 表1 spans 65,536 rows × 256 columns"):
+        read_workbook(out.getvalue(), "far.xls")

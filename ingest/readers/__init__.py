@@ -8,6 +8,7 @@
 - :mod:`.source` — ``read_source_table(data, source_name)``: the table, whatever the format.
 """
 
+from . import sheet_extent
 from .sniff import Kind, sniff
 from .source import read_source_table
 from .workbook import CellValue, MergedRange, Sheet, read_workbook
@@ -19,5 +20,6 @@ __all__ = [
     "Sheet",
     "read_source_table",
     "read_workbook",
+    "sheet_extent",
     "sniff",
 ]

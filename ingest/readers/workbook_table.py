@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import InputError
 from ..model import SourceTable
@@ -69,7 +70,7 @@ class _SheetHeader:
 
 
 def _find_header(sheet: Sheet, source: str) -> _SheetHeader:
-    where = {"sheet": sheet.name}
+    where: dict[str, Any] = {"sheet": sheet.name}
     for row in range(1, sheet.height + 1):
         names = [_text(sheet.value(row, c)) for c in range(1, sheet.width + 1)]
         index = match_header(names)
