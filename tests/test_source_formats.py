@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -84,7 +85,9 @@ def _assert_isomorphic(expected: Graph, got: Graph) -> None:
 
 @pytest.mark.parametrize("year", sorted(SEEDS))
 @pytest.mark.parametrize("writer", WRITERS.values(), ids=WRITERS.keys())
-def test_the_same_table_in_any_format_gives_the_same_graph(year: int, writer) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_table_in_any_format_gives_the_same_graph(
+    year: int, writer: Callable[[Path], bytes]
+) -> None:
     seed = SEEDS[year]
     text_graph = _graph(seed.read_bytes(), seed.name, year)
     other = writer(seed)
@@ -283,12 +286,12 @@ def _count_all(store: Path, capsys: pytest.CaptureFixture[str]) -> str:
 @pytest.mark.parametrize(
     ("name", "make", "message", "needs"), BAD_FILES, ids=[case[0] for case in BAD_FILES]
 )
-def test_bad_files_exit_2_with_one_line_and_load_nothing(  # type: ignore[no-untyped-def]
+def test_bad_files_exit_2_with_one_line_and_load_nothing(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     loaded_store: Path,
     name: str,
-    make,
+    make: Callable[[], bytes],
     message: str,
     needs: Path | None,
 ) -> None:
@@ -330,3 +333,37 @@ def test_a_2023_text_table_and_a_2025_workbook_link_into_the_same_series() -> No
     recurring = [s for s in across if s[1] == (2023, 2025)]
     assert len(recurring) >= 10
     assert any(s[2] == "工作经费 | 工作经费" for s in recurring)
+
+
+# --- the README's examples ---------------------------------------------------------------------
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+FORMATS = README.split("## Formats read", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_shows_what_ingest_prints_for_a_workbook() -> None:
+    data = seed_xlsx(SEEDS[2025])
+    result = loader.ingest_bytes(data, "gzast-2025.xlsx", 2025, EmbeddedStore(None), IriMinter())
+    printed = (
+        f"loaded gzast-2025.xlsx ({result.year}): {result.units} funding units, "
+        f"{result.projects} projects, {result.indicators} indicators, {result.triples} "
+        f"triples into <{result.document}> in "
+    )
+    assert printed in FORMATS
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [("scan.pdf", scanned_pdf), ("tables.xlsx", _xlsx_with_a_notes_sheet)],
+)
+def test_the_readme_shows_the_refusals_as_they_are(name: str, make: Callable[[], bytes]) -> None:
+    with pytest.raises(InputError) as caught:
+        read_source_table(make(), name)
+    assert f"jixiao: {caught.value}\n" in FORMATS
+
+
+def test_the_readme_names_every_suffix_a_corpus_folder_takes() -> None:
+    from jixiao.service.corpus import SOURCE_SUFFIXES
+
+    for suffix in SOURCE_SUFFIXES:
+        assert f"`*{suffix}`" in README, suffix
