@@ -5,6 +5,7 @@ overwritten or spliced in anywhere — reads as a table or is refused with jixia
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,29 +45,23 @@ def _damaged(data: bytes, damage: tuple[float, int, bytes]) -> bytes:
     return data[:at] + spliced + data[at + cut :]
 
 
-@bounded(60)
+WRITERS = {
+    "xlsx": seed_xlsx,
+    "xls": seed_xls,
+    "pdf": pytest.param(
+        seed_pdf,
+        marks=pytest.mark.skipif(not CJK_FONT.is_file(), reason="fonts-wqy-microhei is missing"),
+    ),
+}
+
+
+@pytest.mark.parametrize("writer", WRITERS.values(), ids=WRITERS.keys())
+@bounded(50)
 @given(st.lists(_DAMAGE, min_size=1, max_size=4))
-def test_a_damaged_xlsx_is_read_or_refused(damages: list[tuple[float, int, bytes]]) -> None:
-    data = seed_xlsx(MINI)
-    for damage in damages:
-        data = _damaged(data, damage)
-    _read_or_refuse(data)
-
-
-@bounded(60)
-@given(st.lists(_DAMAGE, min_size=1, max_size=4))
-def test_a_damaged_xls_is_read_or_refused(damages: list[tuple[float, int, bytes]]) -> None:
-    data = seed_xls(MINI)
-    for damage in damages:
-        data = _damaged(data, damage)
-    _read_or_refuse(data)
-
-
-@pytest.mark.skipif(not CJK_FONT.is_file(), reason="fonts-wqy-microhei is missing")
-@bounded(40)
-@given(st.lists(_DAMAGE, min_size=1, max_size=4))
-def test_a_damaged_pdf_is_read_or_refused(damages: list[tuple[float, int, bytes]]) -> None:
-    data = seed_pdf(MINI)
+def test_a_damaged_file_is_read_or_refused(
+    writer: Callable[[Path], bytes], damages: list[tuple[float, int, bytes]]
+) -> None:
+    data = writer(MINI)
     for damage in damages:
         data = _damaged(data, damage)
     _read_or_refuse(data)
