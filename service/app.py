@@ -20,6 +20,7 @@ from jixiao.ingest.errors import JixiaoError
 from . import linked_data, operations, pages, void
 from .api import router as api_router
 from .graph_store import router as graph_store_router
+from .i18n import LanguageCookie
 from .query_runner import WorkerPool, open_runner
 from .series_page import router as series_page_router
 from .settings import Settings
@@ -114,4 +115,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(series_page_router)
     pages.install(app)
     operations.install(app, settings)
+    app.add_middleware(LanguageCookie)
     return app

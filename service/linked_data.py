@@ -23,9 +23,10 @@ from rdflib.term import Node
 from jixiao.ontology import JX, SCHEME_IRI, vocabulary_graph
 
 from .describe import INCOMING_LIMIT, Term, checked_iri, describe, resource_rdf
+from .i18n import gettext_for
 from .negotiation import negotiate, split_suffix
 from .operations import StoreCache
-from .pages import error_response, linker, render
+from .pages import error_response, language, linker, render
 from .results import PREFIXES
 
 __all__ = ["OFFERS", "ontology_page_model", "router"]
@@ -103,10 +104,11 @@ async def resource(rest: str, request: Request) -> Response:
     if media is None:
         return _not_acceptable(request, headers)
     store = request.app.state.store
+    lang = language(request) if media == "text/html" else ""
 
     def representation() -> bytes | None:
         if media == "text/html":
-            description = describe(store, iri)
+            description = describe(store, iri, lang)
             if not description.exists:
                 return None
             title = description.label or iri
@@ -121,7 +123,7 @@ async def resource(rest: str, request: Request) -> Response:
         prefixes = PREFIXES if media == "text/turtle" else None
         return ox.serialize(found, format=_OX_FORMATS[media], prefixes=prefixes)
 
-    body = await _PAGES.aget(store, (media, iri, link.root), representation)
+    body = await _PAGES.aget(store, (media, iri, link.root, lang), representation)
     if body is None:
         missing = f"no resource <{iri}> in this dataset"
         return error_response(request, 404, "NotFound", missing, {"Vary": "Accept"})
@@ -165,7 +167,8 @@ async def _ontology(request: Request, media: str | None) -> Response:
         return _not_acceptable(request, headers)
     if media == "text/html":
         model = await run_in_threadpool(ontology_page_model)
-        page = render(request, "ontology.html", v=model, title="Ontology")
+        title = gettext_for(language(request))("Ontology")
+        page = render(request, "ontology.html", v=model, title=title)
         page.headers.update(headers)
         return page
     body = await run_in_threadpool(_vocabulary_bytes, media)
@@ -181,6 +184,7 @@ class VocabularyTerm:
     label_en: str = ""
     label_zh: str = ""
     comment: str = ""
+    comment_zh: str = ""
     kind: str = ""
     notation: str = ""
     parents: list[Term] = field(default_factory=list)
@@ -196,6 +200,8 @@ class VocabularyPage:
 
     title: str
     description: str
+    title_zh: str
+    description_zh: str
     version: str
     classes: list[VocabularyTerm]
     properties: list[VocabularyTerm]
@@ -230,6 +236,7 @@ def _term(graph: Graph, subject: URIRef, kind: str = "") -> VocabularyTerm:
         label_en=_text(graph, subject, RDFS.label, "en"),
         label_zh=_text(graph, subject, RDFS.label, "zh"),
         comment=_text(graph, subject, RDFS.comment, "en"),
+        comment_zh=_text(graph, subject, RDFS.comment, "zh"),
         kind=kind,
         notation=_text(graph, subject, SKOS.notation, ""),
     )
@@ -291,6 +298,8 @@ def ontology_page_model() -> VocabularyPage:
     return VocabularyPage(
         title=_text(g, ontology, URIRef("http://purl.org/dc/terms/title")),
         description=_text(g, ontology, URIRef("http://purl.org/dc/terms/description")),
+        title_zh=_text(g, ontology, URIRef("http://purl.org/dc/terms/title"), "zh"),
+        description_zh=_text(g, ontology, URIRef("http://purl.org/dc/terms/description"), "zh"),
         version=_text(g, ontology, OWL.versionInfo, ""),
         classes=classes,
         properties=properties,

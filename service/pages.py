@@ -26,7 +26,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .describe import Term
+from . import i18n
+from .describe import KNOWN_LABELS, Term
 from .negotiation import negotiate
 from .results import PREFIXES
 
@@ -36,6 +37,7 @@ __all__ = [
     "error_response",
     "examples",
     "install",
+    "language",
     "render",
     "router",
     "wants_html",
@@ -53,16 +55,30 @@ EDITOR_PREFIXES = ("jx", "jxc", "rdfs", "skos", "org", "prov", "dcterms", "xsd")
 
 
 @cache
-def _environment() -> Environment:
+def _environment(lang: str) -> Environment:
+    """The templates with the words of ``lang`` (one environment per language)."""
     env = Environment(
         loader=PackageLoader("jixiao.service", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # the templates are package data: no stat() of them per page
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["curie"] = curie
+    env.globals["lang"] = lang
+    env.globals["languages"] = {"zh": "中文", "en": "English"}
     return env
+
+
+def language(request: Request) -> str:
+    """The language ``request`` gets its page in (see :mod:`.i18n`)."""
+    return i18n.choose(
+        request.query_params.get("lang"),
+        request.cookies.get(i18n.COOKIE),
+        request.headers.get("accept-language"),
+    )
 
 
 def curie(iri: str) -> str:
@@ -113,7 +129,7 @@ def linker(request: Request) -> Linker:
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """Render ``templates/{template}`` with the request's linker as ``link``."""
-    page = _environment().get_template(template)
+    page = _environment(language(request)).get_template(template)
     html = page.render(link=linker(request), root=linker(request).root, **context)
     return HTMLResponse(html, status_code=status_code)
 
@@ -122,6 +138,18 @@ def wants_html(request: Request) -> bool:
     """Whether the client prefers HTML to JSON (a browser rather than an API client)."""
     accept = request.headers.get("accept")
     return negotiate(accept, ("application/json", "text/html")) == "text/html"
+
+
+# What an error page calls each status (its message stays the API's English sentence).
+_HEADINGS = {
+    400: i18n.N_("Bad request"),
+    404: i18n.N_("Not found"),
+    405: i18n.N_("Method not allowed"),
+    406: i18n.N_("Not acceptable"),
+    413: i18n.N_("Request too large"),
+    422: i18n.N_("Does not conform"),
+    503: i18n.N_("Service unavailable"),
+}
 
 
 def error_response(
@@ -133,8 +161,17 @@ def error_response(
 ) -> Response:
     """The one error shape: an HTML page for browsers, ``{"error", "message"}`` otherwise."""
     if wants_html(request):
+        _ = i18n.gettext_for(language(request))
+        heading = _(_HEADINGS[status_code]) if status_code in _HEADINGS else error
         response: Response = render(
-            request, "error.html", status_code, error=error, message=message, status=status_code
+            request,
+            "error.html",
+            status_code,
+            title=heading,
+            heading=heading,
+            error=error,
+            message=message,
+            status=status_code,
         )
     else:
         body = {"error": error, "message": message}
@@ -216,22 +253,70 @@ LIMIT 20
 """
 
 
+# The workbench's own words, translated on the server and handed to its script.
+_WORKBENCH_WORDS = {
+    "tab": i18n.N_("Query"),
+    "table": i18n.N_("Table"),
+    "response": i18n.N_("Response"),
+    "chart": i18n.N_("Chart"),
+    "chartX": i18n.N_("Categories"),
+    "chartY": i18n.N_("Values"),
+    "sum": i18n.N_("sum"),
+    "downloadChart": i18n.N_("Download the chart (PNG)"),
+    "simpleView": i18n.N_("Simple view"),
+    "ellipse": i18n.N_("Shorten long values"),
+    "filter": i18n.N_("Filter the results"),
+    "pageSize": i18n.N_("Rows per page: "),
+    "all": i18n.N_("All"),
+    "rows": i18n.N_("%(n)s rows"),
+    "running": i18n.N_("Running…"),
+    "failed": i18n.N_("The query failed."),
+    "copied": i18n.N_("The link to this query is copied."),
+    "vocabularyFailed": i18n.N_("Completion of this dataset's terms is not available:"),
+}
+# DataTables' words (its own placeholders: _START_, _END_, _TOTAL_, _MAX_).
+_TABLE_WORDS = {
+    "info": i18n.N_("Rows _START_ to _END_ of _TOTAL_"),
+    "infoEmpty": i18n.N_("No rows"),
+    "infoFiltered": i18n.N_("(filtered from _MAX_ rows)"),
+    "emptyTable": i18n.N_("The query returned no rows."),
+    "zeroRecords": i18n.N_("No row matches the filter."),
+}
+
+
+def _outside_terms(lang: str) -> list[dict[str, str]]:
+    """The terms of other vocabularies the data uses, for completion (with their labels)."""
+    terms = []
+    for iri, labels in KNOWN_LABELS.items():
+        local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        kind = "classes" if local[:1].isupper() else "properties"
+        terms.append({"iri": iri, "kind": kind, "label": labels[0 if lang == "en" else 1]})
+    return terms
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def query_page(request: Request) -> HTMLResponse:
-    """The query page: a SPARQL editor, example queries, results as a table."""
-    found = examples()
-    return render(
-        request,
-        "query.html",
-        title="Query",
-        start_query=prefix_lines() + "\n" + _START_QUERY,
-        examples=[
-            {"name": e.name, "title": e.title, "description": e.description, "query": e.query}
-            for e in found
-        ],
-        prefixes=PREFIXES,
-        base=request.app.state.settings.base_iri,
-    )
+    """The query page: the SPARQL workbench, example queries, a local history."""
+    lang = language(request)
+    _ = i18n.gettext_for(lang)
+    root = linker(request).root
+    found = [
+        {"name": e.name, "title": e.title, "description": e.description, "query": e.query}
+        for e in examples()
+    ]
+    workbench = {
+        "lang": lang,
+        "root": root,
+        "endpoint": f"{root}/sparql",
+        "base": request.app.state.settings.base_iri,
+        "startQuery": prefix_lines() + "\n" + _START_QUERY,
+        "prefixes": PREFIXES,
+        "examples": found,
+        "outsideTerms": _outside_terms(lang),
+        "messages": {key: _(text) for key, text in _WORKBENCH_WORDS.items()},
+        "tableWords": {key: _(text) for key, text in _TABLE_WORDS.items()},
+    }
+    return render(request, "query.html", title=_("Query"), examples=found, workbench=workbench)
 
 
 def install(app: FastAPI) -> None:

@@ -19,10 +19,21 @@ from jixiao.ingest.errors import UsageError
 
 from . import pages
 from .canned import Value, load_queries, run_canned
+from .i18n import N_
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["pages"])
+
+# What each kind of target change is called on the page.
+_CHANGE_WORDS = {
+    "increased": N_("increased"),
+    "decreased": N_("decreased"),
+    "unchanged": N_("unchanged"),
+    "reworded": N_("reworded"),
+    "added": N_("added"),
+    "removed": N_("removed"),
+}
 
 _SEGMENT = re.compile(r"[0-9a-f]{12}")
 _KEY = re.compile(r"[0-9a-f]{12}(?:-\d{4}(?:-\d+)?)?")
@@ -83,4 +94,5 @@ def series_page(request: Request, unit: str, key: str) -> Response:
         projects=projects,
         bars=chart(totals),
         changes=changes,
+        change_words=_CHANGE_WORDS,
     )
