@@ -71,8 +71,8 @@ bench: setup  ## benchmarks; writes BENCHMARKS.md and bench-results.json
 # The pages' words: extract the msgids (babel.cfg) and merge them into the Chinese catalog,
 # whose new entries then need their translation (tests/test_i18n.py fails until they have one).
 messages: setup  ## update service/locale/zh/LC_MESSAGES/messages.po from the sources
-	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -k N_ -o .messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -i .messages.pot -l zh \
+	$(BIN)/pybabel extract --no-location --no-wrap --project jixiao -F babel.cfg -k N_ -o .messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --no-wrap -i .messages.pot -l zh \
 	  -D messages -d service/locale
 	rm -f .messages.pot
 

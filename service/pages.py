@@ -188,9 +188,11 @@ class Example:
     title: str
     description: str
     query: str
+    title_zh: str = ""
+    description_zh: str = ""
 
 
-_HEADER = re.compile(r"#\s*(title|description)\s*:\s*(.*)", re.IGNORECASE)
+_HEADER = re.compile(r"#\s*((?:title|description)(?:@zh)?)\s*:\s*(.*)", re.IGNORECASE)
 _DECLARED = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE | re.MULTILINE)
 
 
@@ -219,7 +221,7 @@ def complete_prefixes(query: str) -> str:
 
 
 def _example(name: str, text: str) -> Example:
-    fields = {"title": "", "description": ""}
+    fields = {"title": "", "description": "", "title@zh": "", "description@zh": ""}
     for line in text.splitlines():
         if not line.lstrip().startswith("#"):
             break
@@ -227,7 +229,14 @@ def _example(name: str, text: str) -> Example:
         if match:
             fields[match.group(1).lower()] = match.group(2).strip()
     title = fields["title"] or name.removesuffix(".rq").replace("-", " ").replace("_", " ")
-    return Example(name, title, fields["description"], complete_prefixes(text))
+    return Example(
+        name,
+        title,
+        fields["description"],
+        complete_prefixes(text),
+        fields["title@zh"],
+        fields["description@zh"],
+    )
 
 
 def examples() -> list[Example]:
@@ -274,6 +283,16 @@ _WORKBENCH_WORDS = {
     "copied": i18n.N_("The link to this query is copied."),
     "vocabularyFailed": i18n.N_("Completion of this dataset's terms is not available:"),
 }
+# YASGUI's own tooltips and labels, in English in its bundle: translated where they appear.
+_YASGUI_WORDS = {
+    "Close tab": i18n.N_("Close tab"),
+    "Add tab": i18n.N_("Add tab"),
+    "Run query": i18n.N_("Run query"),
+    "Download result": i18n.N_("Download the results"),
+    "Download Results": i18n.N_("Download the results"),
+    "Download not supported": i18n.N_("This view cannot be downloaded"),
+    "Filter query results": i18n.N_("Filter the results"),
+}
 # DataTables' words (its own placeholders: _START_, _END_, _TOTAL_, _MAX_).
 _TABLE_WORDS = {
     "info": i18n.N_("Rows _START_ to _END_ of _TOTAL_"),
@@ -301,7 +320,12 @@ def query_page(request: Request) -> HTMLResponse:
     _ = i18n.gettext_for(lang)
     root = linker(request).root
     found = [
-        {"name": e.name, "title": e.title, "description": e.description, "query": e.query}
+        {
+            "name": e.name,
+            "title": e.title_zh or e.title if lang == "zh" else e.title,
+            "description": e.description_zh or e.description if lang == "zh" else e.description,
+            "query": e.query,
+        }
         for e in examples()
     ]
     workbench = {
@@ -315,6 +339,7 @@ def query_page(request: Request) -> HTMLResponse:
         "outsideTerms": _outside_terms(lang),
         "messages": {key: _(text) for key, text in _WORKBENCH_WORDS.items()},
         "tableWords": {key: _(text) for key, text in _TABLE_WORDS.items()},
+        "yasguiWords": {key: _(text) for key, text in _YASGUI_WORDS.items()},
     }
     return render(request, "query.html", title=_("Query"), examples=found, workbench=workbench)
 

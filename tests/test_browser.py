@@ -60,6 +60,8 @@ def test_every_query_file_is_an_example_with_a_title() -> None:
     for example in found:
         assert example.title and not example.title.endswith(".rq"), example.name
         assert example.description, example.name
+        assert re.search("[\u4e00-\u9fff]", example.title_zh), example.name
+        assert re.search("[\u4e00-\u9fff]", example.description_zh), example.name
 
 
 def test_complete_prefixes_adds_only_what_is_used_and_missing() -> None:
@@ -187,6 +189,7 @@ def _totals_by_year(server: str) -> dict[str, float]:
 
 @pytest.mark.slow
 def test_workbench_in_a_chinese_browser(browser: Any, jixiao_server: Any, tmp_path: Path) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
     server = jixiao_server.url
     offline = Offline(browser, server)
     page = offline.page()
@@ -195,6 +198,7 @@ def test_workbench_in_a_chinese_browser(browser: Any, jixiao_server: Any, tmp_pa
     assert page.locator("h1").inner_text() == "SPARQL 查询"
     assert page.locator(".yasgui .tabsList").inner_text().strip().startswith("查询")
     assert "PREFIX jx:" in _editor(page)
+    assert page.locator(".yasqe_queryButton").get_attribute("title") == "运行查询"  # YASGUI's own
 
     # completion from this service: jx: classes with their Chinese labels (and counts, VoID)
     _type_in_editor(page, "PREFIX jx: <https://w3id.org/jixiao/ontology#>\nSELECT * { ?s a jx:Proj")
@@ -205,11 +209,20 @@ def test_workbench_in_a_chinese_browser(browser: Any, jixiao_server: Any, tmp_pa
     assert any(h.startswith("jx:Project") and "项目" in h for h in offered), offered
     assert all(h.startswith("jx:Proj") for h in offered), offered
     page.keyboard.press("Enter")
-    assert _editor(page).endswith("?s a jx:Project")
+    page.wait_for_function(
+        "document.querySelector('.CodeMirror').CodeMirror.getValue().endsWith('?s a jx:Project')"
+    )
     _type_in_editor(page, "PREFIX jx: <https://w3id.org/jixiao/ontology#>\nSELECT * { ?s jx:budget")
     page.keyboard.press("Control+Space")
     hints.first.wait_for()
     assert any(h.startswith("jx:budgetYear") for h in hints.all_inner_texts())
+    page.keyboard.press("Escape")
+    _type_in_editor(page, "SELECT * WHERE { ?s a ")  # a known prefix, used: it is declared
+    page.keyboard.type("jx:")
+    page.wait_for_function(
+        "document.querySelector('.CodeMirror').CodeMirror.getValue()"
+        ".startsWith('PREFIX jx: <https://w3id.org/jixiao/ontology#>')"
+    )
     page.keyboard.press("Escape")
 
     # an example, run: 64 rows in pages of 50, sortable, IRIs to this service's pages
@@ -220,16 +233,16 @@ def test_workbench_in_a_chinese_browser(browser: Any, jixiao_server: Any, tmp_pa
     page.wait_for_function("document.querySelector('#status').textContent.includes('64')")
     assert page.locator("#status").inner_text() == "64 行"
     rows = page.locator(".yasr table.dataTable tbody tr")
-    assert rows.count() == 50
-    info = page.locator(".yasr .dt-info").inner_text()
-    assert info == "第 1 至 50 行，共 64 行", info
+    expect(rows).to_have_count(50)
+    expect(page.locator(".yasr .dt-info")).to_have_text("第 1 至 50 行，共 64 行")
     years = _column(page, 0)
     assert years[0] == "2025"
     page.locator(".yasr .dt-paging button.next").click()
-    assert rows.count() == 14
-    assert page.locator(".yasr .dt-info").inner_text() == "第 51 至 64 行，共 64 行"
+    expect(rows).to_have_count(14)
+    expect(page.locator(".yasr .dt-info")).to_have_text("第 51 至 64 行，共 64 行")
     page.locator(".yasr .dt-paging button.previous").click()
     page.locator(".yasr table.dataTable thead th", has_text="year").first.click()
+    expect(rows.first.locator("td").first).to_have_text("2023")
     ascending = _column(page, 0)
     assert ascending[0] == "2023" and ascending == sorted(ascending)
     link = page.locator('.yasr table.dataTable tbody a[href^="/id/doc/"]').first
@@ -263,6 +276,9 @@ def test_workbench_in_a_chinese_browser(browser: Any, jixiao_server: Any, tmp_pa
     # the history keeps what ran; the share link opens the query in a fresh browser
     history = page.locator("#history li button")
     assert history.count() >= 1 and history.first.inner_text() == "Project amounts"
+    assert (
+        page.locator('button.example[data-name="04-project-amounts.rq"]').inner_text() == "项目金额"
+    )
     page.click("#share")
     shared = page.locator("#share-url").input_value()
     assert shared.startswith(server + "/") and "query=" in shared

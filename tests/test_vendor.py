@@ -41,9 +41,7 @@ def test_setup_vendored_exactly_what_npm_installed() -> None:
 
 def test_the_pages_load_only_vendored_or_own_assets() -> None:
     templates = (ROOT / "service" / "templates").glob("*.html")
-    used = {
-        m for t in templates for m in re.findall(r"/static/vendor/([\w.-]+)", t.read_text())
-    }
+    used = {m for t in templates for m in re.findall(r"/static/vendor/([\w.-]+)", t.read_text())}
     assert used and used <= set(PACKAGE["vendor"])
     for name in used:
         text = (VENDOR / name).read_text(encoding="utf-8")

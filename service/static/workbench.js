@@ -354,6 +354,21 @@
 
   function tab() { return yasgui.getTab(); }
 
+  // YASGUI's own tooltips, in the page's language wherever they appear
+  function translateTitles() {
+    yasgui.rootEl.querySelectorAll("[title], [aria-label]").forEach(function (element) {
+      ["title", "aria-label"].forEach(function (name) {
+        var text = element.getAttribute(name);
+        var word = text && data.yasguiWords[text];
+        if (word && word !== text) element.setAttribute(name, word);  // (same: no new mutation)
+      });
+    });
+  }
+  new MutationObserver(translateTitles).observe(yasgui.rootEl, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["title", "aria-label"],
+  });
+  translateTitles();
+
   function shareLink() {
     var link = tab().getShareableLink ? tab().getShareableLink(location.origin + root + "/") : "";
     return link || location.origin + root + "/#query=" + encodeURIComponent(tab().getQuery());
