@@ -14,23 +14,17 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlparse
 
 import httpx
-from playwright.sync_api import Route, sync_playwright
+from playwright.sync_api import sync_playwright
 
 from jixiao.service.processes import free_port, running
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT / "tests"))
+from chromium import CHROMIUM, CHROMIUM_ARGS, Offline  # noqa: E402 — the test browser
+
 SERIES_QUERY = """PREFIX jx: <https://w3id.org/jixiao/ontology#>
 SELECT ?series (COUNT(?p) AS ?n) WHERE { ?series a jx:ProjectSeries ; jx:seriesMember ?p }
 GROUP BY ?series ORDER BY DESC(?n) ?series LIMIT 1"""
@@ -57,24 +51,9 @@ def take(out: Path) -> list[Path]:
         server = f"http://127.0.0.1:{port}"
         command = [str(BIN / "jixiao"), "serve", "--store", str(store), "--port", str(port)]
         with running(command, f"{server}/healthz"), sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
-            context = browser.new_context(
-                locale="zh-CN",
-                extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
-                viewport={"width": 1280, "height": 820},
-            )
-            host = urlparse(server).netloc
-
-            def only_the_server(route: Route) -> None:
-                if urlparse(route.request.url).netloc == host:
-                    route.continue_()
-                else:
-                    route.abort()
-
-            context.route("**/*", only_the_server)
-            page = context.new_page()
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            offline = Offline(browser, server, width=1280, height=820)
+            page = offline.page()
             page.goto(server + "/", wait_until="networkidle")
             page.click('button.example[data-name="04-project-amounts.rq"]')
             page.keyboard.press("Control+Enter")
@@ -85,6 +64,8 @@ def take(out: Path) -> list[Path]:
             page.goto(server + _series_path(server), wait_until="networkidle")
             page.screenshot(path=str(shots[1]))
             browser.close()
+            if offline.outside or offline.problems:
+                raise SystemExit(f"not offline or not clean: {offline.outside} {offline.problems}")
     return shots
 
 

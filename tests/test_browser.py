@@ -21,20 +21,11 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS, Offline
 from conftest import seeded_app_client
 
 from jixiao.service.pages import complete_prefixes, examples
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 QUERIES = Path(__file__).resolve().parents[1] / "service" / "queries"
 
 
@@ -126,35 +117,6 @@ def browser() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
-
-
-class Offline:
-    """A browser context in a zh-CN browser whose requests may go to the server only."""
-
-    def __init__(self, browser: Any, server: str) -> None:
-        self.host = urlparse(server).netloc
-        self.outside: list[str] = []
-        self.problems: list[str] = []
-        self.context = browser.new_context(
-            locale="zh-CN",
-            extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
-            viewport={"width": 1400, "height": 1000},
-            accept_downloads=True,
-        )
-        self.context.route("**/*", self._route)
-
-    def _route(self, route: Any) -> None:
-        if urlparse(route.request.url).netloc == self.host:
-            route.continue_()
-        else:
-            self.outside.append(route.request.url)
-            route.abort()
-
-    def page(self) -> Any:
-        page = self.context.new_page()
-        page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
-        page.on("pageerror", lambda e: self.problems.append(str(e)))
-        return page
 
 
 def _editor(page: Any) -> str:
