@@ -104,10 +104,12 @@ def check_files(
     engine: str = "oxigraph",
     extra: ExtraShapes | None = None,
     done: Callable[[int], None] = lambda n: None,
+    context_hosts: frozenset[str] = frozenset(),
 ) -> list[FileOutcome]:
     """Read, map and validate each file; one outcome per file, in order.
 
-    ``done(n)`` is called as each chunk of ``n`` files is finished (for a progress bar).
+    ``done(n)`` is called as each chunk of ``n`` files is finished (for a progress bar);
+    a JSON-LD file's contexts are fetched only from ``context_hosts``.
     """
     minter = IriMinter(base_iri)
     outcomes: list[FileOutcome] = []
@@ -123,7 +125,8 @@ def check_files(
                     continue
                 data = read_source(file.path)
                 if file.rdf is not None:
-                    graphs[index] = parse_rdf(data, file.rdf, file.path.name)
+                    name = file.path.name
+                    graphs[index] = parse_rdf(data, file.rdf, name, context_hosts=context_hosts)
                 else:
                     assert file.year is not None
                     mapped[index] = map_source(data, file.path.name, file.year, minter)

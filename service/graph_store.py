@@ -25,6 +25,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from jixiao.shapes.contexts import ContextRefused, allowed_hosts, self_contained
+
 from .limits import read_body
 from .negotiation import DATASET_OFFERS, format_of, negotiate
 from .protocol import (
@@ -77,7 +79,9 @@ def _target(request: Request, path: str | None) -> object:
     return None if has_default else _NO_GRAPH
 
 
-def _parse_body(body: bytes, content_type: str | None, base: str) -> list[ox.Triple]:
+def _parse_body(
+    body: bytes, content_type: str | None, base: str, context_hosts: frozenset[str]
+) -> list[ox.Triple]:
     media = (content_type or "").split(";")[0].strip().lower()
     if media == "multipart/form-data":
         message = BytesParser(policy=HTTP).parsebytes(
@@ -86,7 +90,8 @@ def _parse_body(body: bytes, content_type: str | None, base: str) -> list[ox.Tri
         triples: list[ox.Triple] = []
         for part in message.iter_parts():
             payload = part.get_payload(decode=True)
-            triples += _parse_body(payload or b"", part.get("content-type"), base)  # type: ignore[arg-type]
+            part_type = part.get("content-type")
+            triples += _parse_body(payload or b"", part_type, base, context_hosts)  # type: ignore[arg-type]
         return triples
     rdf = _INPUT.get(media)
     if rdf is None:
@@ -95,8 +100,12 @@ def _parse_body(body: bytes, content_type: str | None, base: str) -> list[ox.Tri
             + ", ".join(sorted(_INPUT))
         )
     try:
+        if rdf is ox.RdfFormat.JSON_LD:
+            body = self_contained(body, context_hosts)
         quads = ox.parse(body, format=rdf, base_iri=base)
         return [quad.triple for quad in quads]
+    except ContextRefused as exc:
+        raise BadRequest(str(exc)) from None
     except (SyntaxError, ValueError) as exc:
         raise BadRequest(f"the {media} body does not parse: {exc}") from None
 
@@ -154,7 +163,9 @@ async def _serve(request: Request, path: str | None) -> Response:
         created_location = str(request.url_for("graph_store_direct", path=uuid.uuid4().hex))
         target = created_location
     graph = target  # type: ignore[assignment]
-    triples = _parse_body(body, request.headers.get("content-type"), graph or str(request.url))
+    hosts = allowed_hosts(settings.jsonld_context_hosts)
+    media, base = request.headers.get("content-type"), graph or str(request.url)
+    triples = await run_in_threadpool(_parse_body, body, media, base, hosts)
     existed = graph is None or await run_in_threadpool(store.has_graph, graph)
     replace = request.method == "PUT"
     await run_in_threadpool(lambda: store.write_graph(graph, triples, replace=replace))

@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     allow_external: bool = Field(
         False, description="Allow SPARQL `SERVICE` and `LOAD` of outside IRIs."
     )
+    jsonld_context_hosts: str = Field(
+        "",
+        description="Comma-separated hosts (`host` or `host:port`) whose JSON-LD contexts an "
+        "uploaded or validated JSON-LD document may name; each is fetched over HTTP(S) (5 s, "
+        "1 MB) and put in the document before it is read. Empty means none: a document that "
+        "names a context to load is refused (400, exit 2).",
+    )
     cors_origins: str = Field(
         "", description="Comma-separated origins allowed by CORS (`*` for any)."
     )

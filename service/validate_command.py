@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from rdflib import Graph
 
 from jixiao.shapes.ci_reports import CI_FORMATS, FileOutcome, render
+from jixiao.shapes.contexts import allowed_hosts
 from jixiao.shapes.report import Report, merge_counts
 from jixiao.shapes.validate import extra_shapes
 
@@ -69,7 +70,12 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
     files = files_in(args.file, args.year)
     with progress_bar(len(files), "files", quiet=args.quiet) as advance:
         outcomes = check_files(
-            files, base_iri=settings.base_iri, engine=args.engine, extra=extra, done=advance
+            files,
+            base_iri=settings.base_iri,
+            engine=args.engine,
+            extra=extra,
+            done=advance,
+            context_hosts=allowed_hosts(settings.jsonld_context_hosts),
         )
     several = len(outcomes) > 1
     text = args.format == "text"

@@ -29,6 +29,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.formparsers import MultiPartParser
 
 from jixiao.ingest.errors import JixiaoError, UsageError
+from jixiao.shapes.contexts import allowed_hosts
 from jixiao.shapes.report import Location
 
 from .i18n import N_, gettext_for
@@ -88,7 +89,13 @@ class Outcome:
 
 
 def _validate_in_worker(
-    kind: str, data: bytes, name: str, year: int | None, base_iri: str, fmt: str | None
+    kind: str,
+    data: bytes,
+    name: str,
+    year: int | None,
+    base_iri: str,
+    fmt: str | None,
+    context_hosts: frozenset[str],
 ) -> Outcome:
     """Run in the worker process: parse, validate, and flatten the report."""
     from jixiao.shapes.validate import parse_rdf, validate_graph, validate_source
@@ -98,7 +105,7 @@ def _validate_in_worker(
             assert year is not None
             report = validate_source(data, name, year, base_iri=base_iri, engine="oxigraph")
         else:
-            graph = parse_rdf(data, kind, name)
+            graph = parse_rdf(data, kind, name, context_hosts=context_hosts)
             report = validate_graph(graph, base_iri=base_iri, title=name, engine="oxigraph")
     except JixiaoError as exc:  # sent back as values: our exceptions do not all pickle
         return Outcome(False, "", name, [], None, (type(exc).__name__, str(exc), exc.exit_code))
@@ -139,9 +146,18 @@ class _Worker:
             pool.shutdown(wait=False, cancel_futures=True)
 
     def run(
-        self, kind: str, data: bytes, name: str, year: int | None, base_iri: str, fmt: str | None
+        self,
+        kind: str,
+        data: bytes,
+        name: str,
+        year: int | None,
+        base_iri: str,
+        fmt: str | None,
+        context_hosts: frozenset[str] = frozenset(),
     ) -> Outcome:
-        future = self.pool().submit(_validate_in_worker, kind, data, name, year, base_iri, fmt)
+        future = self.pool().submit(
+            _validate_in_worker, kind, data, name, year, base_iri, fmt, context_hosts
+        )
         try:
             return future.result(timeout=TIMEOUT_SECONDS)
         except FutureTimeout:
@@ -213,7 +229,10 @@ async def validate(request: Request) -> Response:
         raise NotAcceptable("the report is offered as JSON-LD, Turtle, N-Triples or HTML")
     kind, data, name, year = await _upload(request, settings.max_body_bytes)
     fmt = _REPORT_FORMATS.get(wanted)
-    outcome = await asyncio.to_thread(_worker.run, kind, data, name, year, settings.base_iri, fmt)
+    hosts = allowed_hosts(settings.jsonld_context_hosts)
+    outcome = await asyncio.to_thread(
+        _worker.run, kind, data, name, year, settings.base_iri, fmt, hosts
+    )
     if outcome.error is not None:
         raise UnreadableUpload(outcome.error[1])
     headers = {"X-Jixiao-Conforms": "true" if outcome.conforms else "false"}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -39,6 +39,7 @@ from jixiao.ontology import vocabulary_graph
 
 from .checks import CompiledShapes
 from .compiled_cache import cached
+from .contexts import ContextRefused, self_contained
 from .engine import Document, NeedsReference, validate_batch
 from .report import Report, build_report
 
@@ -131,8 +132,19 @@ def shapes_graph(base_iri: str = DEFAULT_BASE) -> Graph:
     return graph
 
 
-def parse_rdf(data: bytes, fmt: str, name: str = "<upload>") -> Graph:
-    """Parse an RDF document (``fmt`` an rdflib parser name); :class:`InputError` if it fails."""
+def parse_rdf(
+    data: bytes, fmt: str, name: str = "<upload>", *, context_hosts: Collection[str] = ()
+) -> Graph:
+    """Parse an RDF document (``fmt`` an rdflib parser name); :class:`InputError` if it fails.
+
+    A JSON-LD document's contexts are fetched only from ``context_hosts`` (see
+    :mod:`.contexts`); one it names elsewhere is an :class:`InputError` naming it.
+    """
+    if fmt == "json-ld":
+        try:
+            data = self_contained(data, context_hosts)
+        except ContextRefused as exc:
+            raise InputError(str(exc), file=name) from None
     graph = Graph()
     try:
         with warnings.catch_warnings():  # rdflib's JSON-LD parser warns about its internals
