@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.ingest.errors import JixiaoError
@@ -67,33 +67,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
 
     @app.exception_handler(JixiaoError)
-    async def jixiao_error(request: Request, exc: JixiaoError) -> JSONResponse:
+    async def jixiao_error(request: Request, exc: JixiaoError) -> Response:
+        """Every refusal in the one shape: JSON, or an HTML page for a browser."""
         status = getattr(exc, "http_status", None) or {1: 422, 2: 400, 3: 503}.get(
             exc.exit_code, 400
         )
-        return JSONResponse(
-            {"error": type(exc).__name__, "message": str(exc)},
-            status_code=status,
-            headers=dict(getattr(exc, "headers", {})),
-        )
+        headers = dict(getattr(exc, "headers", {}))
+        return pages.error_response(request, status, type(exc).__name__, str(exc), headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def framework_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def framework_error(request: Request, exc: StarletteHTTPException) -> Response:
         """FastAPI's own answers (no such route, method not allowed) in the one shape."""
-        return JSONResponse(
-            {"error": _HTTP_ERRORS.get(exc.status_code, "HttpError"), "message": str(exc.detail)},
-            status_code=exc.status_code,
-            headers=dict(exc.headers or {}),
-        )
+        error = _HTTP_ERRORS.get(exc.status_code, "HttpError")
+        headers = dict(exc.headers or {})
+        return pages.error_response(request, exc.status_code, error, str(exc.detail), headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         """A parameter FastAPI could not read: 400 with what was wrong, not a 422 list."""
         problems = "; ".join(
             f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
             for error in exc.errors()
         )
-        return JSONResponse({"error": "BadRequest", "message": problems}, status_code=400)
+        return pages.error_response(request, 400, "BadRequest", problems)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, object]:

@@ -17,8 +17,6 @@ real one, so what a client PUTs to ``?default`` is exactly what it GETs back.
 from __future__ import annotations
 
 import uuid
-from email.parser import BytesParser
-from email.policy import HTTP
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -27,6 +25,7 @@ from fastapi.responses import Response
 
 from jixiao.shapes.contexts import ContextRefused, allowed_hosts, self_contained
 
+from .bodies import multipart_parts
 from .limits import read_body
 from .negotiation import DATASET_OFFERS, format_of, negotiate
 from .protocol import (
@@ -82,16 +81,15 @@ def _target(request: Request, path: str | None) -> object:
 def _parse_body(
     body: bytes, content_type: str | None, base: str, context_hosts: frozenset[str]
 ) -> list[ox.Triple]:
+    """The triples of a write's body (every part of a multipart one), or a 4xx: nothing is
+    written unless the whole body parses."""
     media = (content_type or "").split(";")[0].strip().lower()
     if media == "multipart/form-data":
-        message = BytesParser(policy=HTTP).parsebytes(
-            b"Content-Type: " + (content_type or "").encode("latin-1") + b"\r\n\r\n" + body
-        )
         triples: list[ox.Triple] = []
-        for part in message.iter_parts():
-            payload = part.get_payload(decode=True)
-            part_type = part.get("content-type")
-            triples += _parse_body(payload or b"", part_type, base, context_hosts)  # type: ignore[arg-type]
+        for number, part in enumerate(multipart_parts(body, content_type), 1):
+            if not part.content_type:
+                raise BadRequest(f"part {number} of the multipart body has no Content-Type")
+            triples += _parse_body(bytes(part.data), part.content_type, base, context_hosts)
         return triples
     rdf = _INPUT.get(media)
     if rdf is None:

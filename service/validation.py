@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import threading
-from collections.abc import AsyncGenerator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -26,12 +25,12 @@ from functools import cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.formparsers import MultiPartParser
 
 from jixiao.ingest.errors import JixiaoError, UsageError
 from jixiao.shapes.contexts import allowed_hosts
 from jixiao.shapes.report import Location
 
+from .bodies import multipart_parts
 from .i18n import N_, gettext_for
 from .limits import read_body
 from .loader import check_year
@@ -191,17 +190,7 @@ async def _upload(request: Request, max_bytes: int) -> tuple[str, bytes, str, in
     if media == "text/plain":
         return "table", body, "upload.txt", _year(request.query_params.get("year"))
     if media == "multipart/form-data":
-        form = await MultiPartParser(request.headers, _chunks(body)).parse()
-        try:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise UsageError("the form needs a file field with the table")
-            data = await upload.read()
-            name = upload.filename or "upload.txt"
-            year = form.get("year") or request.query_params.get("year")
-        finally:
-            await form.close()
-        return "table", data, name, _year(str(year) if year is not None else None)
+        return await asyncio.to_thread(_form, body, request)
     raise UnsupportedMediaType(
         f"cannot validate {media or 'a body without a Content-Type'}: send a table "
         "(multipart/form-data or text/plain with ?year=) or RDF (text/turtle, "
@@ -209,8 +198,20 @@ async def _upload(request: Request, max_bytes: int) -> tuple[str, bytes, str, in
     )
 
 
-async def _chunks(body: bytes) -> AsyncGenerator[bytes, None]:
-    yield body  # the body is read (and its size checked) before the form is parsed
+def _form(body: bytes, request: Request) -> tuple[str, bytes, str, int | None]:
+    """The table and year of an upload form (``file``, ``year`` or ``?year=``)."""
+    fields = {part.disposition("name"): part for part in multipart_parts(body, _type(request))}
+    upload = fields.get("file")
+    if upload is None:
+        raise UsageError("the form needs a file field with the table")
+    year = fields.get("year")
+    given = bytes(year.data).decode("utf-8", "replace") if year is not None else None
+    name = upload.disposition("filename") or "upload.txt"
+    return "table", bytes(upload.data), name, _year(given or request.query_params.get("year"))
+
+
+def _type(request: Request) -> str | None:
+    return request.headers.get("content-type")
 
 
 def _year(value: str | None) -> int:
