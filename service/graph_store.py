@@ -140,8 +140,7 @@ async def _serve(request: Request, path: str | None) -> Response:
         graph: str | None = target  # type: ignore[assignment]
         if graph is not None and not await run_in_threadpool(store.has_graph, graph):
             raise NotFound(f"no graph <{graph}> in the store")
-        triples = await run_in_threadpool(store.read_graph, graph)
-        return _graph_response(request, triples)
+        return await run_in_threadpool(lambda: _graph_response(request, store.read_graph(graph)))
 
     check_write_token(request.headers.get("authorization"), settings.write_token)
     if request.method == "DELETE":
