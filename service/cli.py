@@ -189,14 +189,20 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _query_text(arg: str) -> str:
+def _query_text(arg: str, max_bytes: int) -> str:
+    from .sources import read_source, too_large
+
     if arg == "-":
-        return sys.stdin.read()
+        text = sys.stdin.read(max_bytes + 1)
+        if len(text.encode("utf-8")) > max_bytes:
+            raise UsageError(f"the query on standard input is {too_large(max_bytes)}")
+        return text
     if arg.startswith("@"):
+        data = read_source(Path(arg[1:]), max_bytes)
         try:
-            return Path(arg[1:]).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read the query file {arg[1:]}: {exc.strerror}") from None
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError(f"the query file {arg[1:]} is not UTF-8") from None
     return arg
 
 
@@ -217,7 +223,13 @@ def _ingest(args: argparse.Namespace) -> int:
     if len(sources) == 1:
         source = sources[0]
         result = loader.ingest_file(
-            source.path, source.year, store, minter, overrides, fail_on=args.fail_on
+            source.path,
+            source.year,
+            store,
+            minter,
+            overrides,
+            fail_on=args.fail_on,
+            max_bytes=settings.max_input_bytes,
         )
         store.close()
         print(
@@ -228,7 +240,13 @@ def _ingest(args: argparse.Namespace) -> int:
         return EXIT_OK
     with progress_bar(len(sources), "tables", quiet=args.quiet) as advance:
         corpus = ingest_corpus(
-            sources, store, minter, overrides, fail_on=args.fail_on, progress=advance
+            sources,
+            store,
+            minter,
+            overrides,
+            fail_on=args.fail_on,
+            progress=advance,
+            max_bytes=settings.max_input_bytes,
         )
     store.close()
     for refusal in corpus.refused:
@@ -272,7 +290,7 @@ def _query(args: argparse.Namespace) -> int:
     from .results import render_table, serialize
     from .store import open_store
 
-    text = _query_text(args.query)
+    text = _query_text(args.query, _settings(args).max_input_bytes)
     if args.endpoint:
         from .remote import EndpointClient
 

@@ -30,8 +30,8 @@ from jixiao.shapes.validate import (
     validate_graphs,
 )
 
-from .loader import map_source, read_source
-from .sources import manifest_years, source_of, table_files
+from .loader import map_source
+from .sources import MAX_INPUT_BYTES, manifest_years, read_source, source_of, table_files
 
 if TYPE_CHECKING:
     from jixiao.shapes.extra import ExtraShapes
@@ -105,11 +105,13 @@ def check_files(
     extra: ExtraShapes | None = None,
     done: Callable[[int], None] = lambda n: None,
     context_hosts: frozenset[str] = frozenset(),
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> list[FileOutcome]:
     """Read, map and validate each file; one outcome per file, in order.
 
     ``done(n)`` is called as each chunk of ``n`` files is finished (for a progress bar);
-    a JSON-LD file's contexts are fetched only from ``context_hosts``.
+    a JSON-LD file's contexts are fetched only from ``context_hosts``; a file over
+    ``max_bytes`` is unreadable.
     """
     minter = IriMinter(base_iri)
     outcomes: list[FileOutcome] = []
@@ -123,7 +125,7 @@ def check_files(
                 if file.error is not None:
                     errors[index] = file.error
                     continue
-                data = read_source(file.path)
+                data = read_source(file.path, max_bytes)
                 if file.rdf is not None:
                     name = file.path.name
                     graphs[index] = parse_rdf(data, file.rdf, name, context_hosts=context_hosts)

@@ -34,7 +34,7 @@ from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.readers import read_source_table
 
 from .linking import update_series
-from .loader import IngestResult, read_source
+from .loader import MAX_INPUT_BYTES, IngestResult, read_source
 from .sources import (
     Source,
     manifest_years,
@@ -115,7 +115,9 @@ class _Prepared:
     loadable: _Loadable | None = None
 
 
-def _prepare(batch: list[tuple[str, int]], base_iri: str, fail_on: str) -> list[_Prepared]:
+def _prepare(
+    batch: list[tuple[str, int]], base_iri: str, fail_on: str, max_bytes: int = MAX_INPUT_BYTES
+) -> list[_Prepared]:
     """Read, map and validate a batch of documents (runs in a worker process): the shapes run
     once over the whole batch, each document still judged on its own."""
     from jixiao.shapes.validate import validate_documents
@@ -126,7 +128,7 @@ def _prepare(batch: list[tuple[str, int]], base_iri: str, fail_on: str) -> list[
         started = time.perf_counter()
         path = Path(path_text)
         try:
-            table = read_source_table(read_source(path), path.name)
+            table = read_source_table(read_source(path, max_bytes), path.name)
             mapped = map_table(table, year, minter)
         except JixiaoError as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -188,6 +190,7 @@ def ingest_corpus(
     workers: int = 2,
     batch: int = 8,
     progress: Callable[[int], object] = lambda n: None,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> CorpusResult:
     """Ingest ``sources``: prepare in ``workers`` processes (0: here), load, link once.
 
@@ -198,14 +201,15 @@ def ingest_corpus(
     load_vocabulary(store)
     batches = list(_batches(sources, batch))
     if workers > 0 and len(batches) > 1:
-        prepare = partial(_prepare, base_iri=minter.base, fail_on=fail_on)
+        prepare = partial(_prepare, base_iri=minter.base, fail_on=fail_on, max_bytes=max_bytes)
         with closing(_prepared_in_workers(prepare, batches, workers)) as prepared:
             for documents in prepared:
                 _load(documents, store, minter, result)
                 progress(len(documents))
     else:
         for documents_batch in batches:
-            _load(_prepare(documents_batch, minter.base, fail_on), store, minter, result)
+            documents_here = _prepare(documents_batch, minter.base, fail_on, max_bytes)
+            _load(documents_here, store, minter, result)
             progress(len(documents_batch))
     linking = time.perf_counter()
     update_series(store, minter, overrides)

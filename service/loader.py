@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from jixiao.ingest.errors import InputError, ValidationFailed
+from jixiao.ingest.errors import ValidationFailed
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.overrides import Overrides
@@ -22,7 +22,7 @@ from jixiao.ingest.readers import read_source_table
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import validate_document
 
-from .sources import MAX_YEAR, MIN_YEAR, check_year
+from .sources import MAX_INPUT_BYTES, MAX_YEAR, MIN_YEAR, check_year, read_source
 
 if TYPE_CHECKING:  # the store and linking only for loading: validating starts faster
     from .store import Store
@@ -60,17 +60,6 @@ class IngestResult:
 def map_source(data: bytes, source_name: str, year: int, minter: IriMinter) -> MappedDocument:
     """Read and map one source document (pure; raises :class:`InputError`)."""
     return map_table(read_source_table(data, source_name), check_year(year), minter)
-
-
-def read_source(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
 
 
 def load_mapped(mapped: MappedDocument, store: Store, minter: IriMinter) -> None:
@@ -147,9 +136,10 @@ def ingest_file(
     overrides: Overrides | None = None,
     *,
     fail_on: str = "violation",
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> IngestResult:
     """Ingest one source file (the file's name, not its path, is recorded)."""
-    data = read_source(path)
+    data = read_source(path, max_bytes)
     return ingest_bytes(data, path.name, year, store, minter, overrides, fail_on=fail_on)
 
 

@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         10 * 1024 * 1024, description="Largest request body accepted (bytes); larger gets HTTP 413."
     )
+    max_input_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=1,
+        description="Largest input file the CLI reads (a table, an RDF file, a query file or "
+        "standard input), in bytes; a larger or endless one is exit 2 with one line.",
+    )
     allow_external: bool = Field(
         False, description="Allow SPARQL `SERVICE` and `LOAD` of outside IRIs."
     )

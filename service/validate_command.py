@@ -22,9 +22,9 @@ from jixiao.shapes.report import Report, merge_counts
 from jixiao.shapes.validate import extra_shapes
 
 from .conformance import check_files, files_in
-from .loader import read_source
 from .progress import progress_bar
 from .settings import Settings
+from .sources import read_source
 
 if TYPE_CHECKING:
     from jixiao.shapes.extra import ExtraShapes
@@ -50,7 +50,8 @@ def summary(outcomes: Sequence[FileOutcome], fail_on: str) -> str:
 def _extra(args: argparse.Namespace, settings: Settings) -> ExtraShapes | None:
     if args.shapes is None:
         return None
-    return extra_shapes(read_source(args.shapes), str(args.shapes), settings.base_iri)
+    data = read_source(args.shapes, settings.max_input_bytes)
+    return extra_shapes(data, str(args.shapes), settings.base_iri)
 
 
 def _rdf(reports: Sequence[Report], fmt: str) -> bytes:
@@ -76,6 +77,7 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
             extra=extra,
             done=advance,
             context_hosts=allowed_hosts(settings.jsonld_context_hosts),
+            max_bytes=settings.max_input_bytes,
         )
     several = len(outcomes) > 1
     text = args.format == "text"
