@@ -27,6 +27,7 @@ from .settings import Settings
 from .sparql import router as sparql_router
 from .store import load_vocabulary, open_store
 from .validation import router as validation_router
+from .validation import shutdown_worker
 
 __all__ = ["create_app"]
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             runner.close()
+            shutdown_worker()  # the validation worker, if an upload started it
             store.close()
 
     app = FastAPI(

@@ -50,6 +50,7 @@ __all__ = [
     "CorpusResult",
     "Refusal",
     "Source",
+    "exit_with_parent",
     "ingest_corpus",
     "manifest_years",
     "source_of",
@@ -229,7 +230,7 @@ def _prepared_in_workers(
     it early (a load failed) cancels the batches not yet started."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
     ) as pool:
         pending: deque[Future[list[_Prepared]]] = deque()
         try:
@@ -244,7 +245,7 @@ def _prepared_in_workers(
                 future.cancel()
 
 
-def _exit_with_parent(parent: int) -> None:
+def exit_with_parent(parent: int) -> None:
     """A worker's initializer: exit once the ingest that started it has gone (killed, say).
     Waiting on its call queue alone, it would wait for ever: it holds that queue's write end
     too, so it never sees the end of it."""

@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     query_timeout: float = Field(
         10.0, description="Seconds a SPARQL query may run before it is stopped."
     )
+    validate_timeout: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds one `POST /validate` may run in the validation worker, counted "
+        "from its start (the worker is then killed and replaced); an upload waits at most as "
+        "long for the worker, then gets HTTP 503 with `Retry-After`.",
+    )
     max_rows: int = Field(
         10000, description="Most result rows returned; more are cut and marked truncated."
     )
