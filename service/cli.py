@@ -318,14 +318,17 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
+    from .operations import log_access_to_stderr
 
     settings = _settings(args)
+    log_access_to_stderr()
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         timeout_keep_alive=settings.keep_alive_timeout,
         log_level="info",
+        access_log=False,
     )
     return EXIT_OK
 
