@@ -124,16 +124,20 @@ async def test_graph_store_refuses_a_remote_context_and_keeps_the_graph(
     assert listener.connections == 0
 
 
-@pytest.mark.anyio
-async def test_an_allowed_host_is_fetched_once_and_used(listener: Listener) -> None:
-    settings = Settings(store=":memory:", jsonld_context_hosts=f"127.0.0.1:{listener.port}")
-    body = {"@context": listener.url, "@id": "http://example.org/s", "name": "x"}
+async def _validate_with_hosts(hosts: str, context: str) -> httpx.Response:
+    settings = Settings(store=":memory:", jsonld_context_hosts=hosts)
+    body = {"@context": context, "@id": "http://example.org/s", "name": "x"}
     async with app_client(settings) as client:
-        response = await client.post(
+        return await client.post(
             "/validate",
             content=json.dumps(body).encode(),
             headers={"content-type": "application/ld+json"},
         )
+
+
+@pytest.mark.anyio
+async def test_an_allowed_host_is_fetched_once_and_used(listener: Listener) -> None:
+    response = await _validate_with_hosts(f"127.0.0.1:{listener.port}", listener.url)
     assert response.status_code == 200, response.text
     assert listener.connections == 1
 
@@ -141,14 +145,7 @@ async def test_an_allowed_host_is_fetched_once_and_used(listener: Listener) -> N
 @pytest.mark.anyio
 async def test_an_allowed_host_that_fails_is_named_without_its_answer() -> None:
     with Listener(b"<html>not json</html>", status=404) as failing:
-        settings = Settings(store=":memory:", jsonld_context_hosts="127.0.0.1")
-        body = {"@context": failing.url, "@id": "http://example.org/s", "name": "x"}
-        async with app_client(settings) as client:
-            response = await client.post(
-                "/validate",
-                content=json.dumps(body).encode(),
-                headers={"content-type": "application/ld+json"},
-            )
+        response = await _validate_with_hosts("127.0.0.1", failing.url)
     assert response.status_code == 400, response.text
     _refusal_names(response.json()["message"], failing.url)
     assert "not json" not in response.text
