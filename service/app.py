@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             workers=settings.query_workers,
             queue=settings.query_queue,
             replica_max_triples=settings.query_replica_max_triples,
+            allow_external=settings.allow_external,
         )
         if isinstance(runner, WorkerPool):
             await run_in_threadpool(runner.start)

@@ -39,6 +39,7 @@ from typing import Protocol
 
 from jixiao.ingest.errors import StoreError
 
+from .egress import seal_thread
 from .evaluation import Answer, QueryJob, QueryResult, evaluate
 from .protocol import QueryTimeout, ServiceBusy
 from .query_worker import serve
@@ -51,9 +52,12 @@ _REPLICA_MAX_TRIPLES: int = Settings.model_fields["query_replica_max_triples"].d
 
 
 class QueryRunner(Protocol):
-    """Runs protocol queries within a time limit, behind a bounded queue."""
+    """Runs protocol queries within a time limit, behind a bounded queue, and applies
+    protocol updates one at a time."""
 
     async def run(self, job: QueryJob, timeout: float) -> Answer: ...
+
+    async def update(self, text: str, base_iri: str | None) -> None: ...
 
     def close(self) -> None: ...
 
@@ -82,14 +86,41 @@ class _Queue:
         self._slots.release()
 
 
-class ThreadRunner:
-    """Queries in threads (in-memory and remote stores); see the module docstring."""
+class _Updates:
+    """Protocol updates, one at a time, in a thread of their own (sealed: see
+    :mod:`.egress`)."""
 
-    def __init__(self, store: Store, *, workers: int, queue: int) -> None:
+    def __init__(self, store: Store, *, sealed: bool) -> None:
+        self._store = store
+        self._thread = ThreadPoolExecutor(
+            1, thread_name_prefix="jixiao-update", initializer=seal_thread if sealed else None
+        )
+
+    async def update(self, text: str, base_iri: str | None) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(
+            self._thread, lambda: self._store.update(text, base_iri=base_iri)
+        )
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=False, cancel_futures=True)
+
+
+class ThreadRunner:
+    """Queries in threads (in-memory and remote stores); see the module docstring.
+    ``sealed`` threads cannot open a network socket (:mod:`.egress`)."""
+
+    def __init__(self, store: Store, *, workers: int, queue: int, sealed: bool = False) -> None:
         self._store = store
         self._queue = _Queue(workers, queue)
         # Daemon-like: a thread stuck in a native call must not keep the process alive.
-        self._threads = ThreadPoolExecutor(workers, thread_name_prefix="jixiao-query")
+        self._threads = ThreadPoolExecutor(
+            workers, thread_name_prefix="jixiao-query", initializer=seal_thread if sealed else None
+        )
+        self._updates = _Updates(store, sealed=sealed)
+
+    async def update(self, text: str, base_iri: str | None) -> None:
+        await self._updates.update(text, base_iri)
 
     async def run(self, job: QueryJob, timeout: float) -> Answer:
         deadline = time.monotonic() + timeout
@@ -119,6 +150,7 @@ class ThreadRunner:
 
     def close(self) -> None:
         self._threads.shutdown(wait=False, cancel_futures=True)
+        self._updates.close()
 
 
 @dataclass(eq=False)
@@ -138,12 +170,15 @@ class WorkerPool:
         workers: int,
         queue: int,
         replica_max_triples: int = _REPLICA_MAX_TRIPLES,
+        sealed: bool = False,
     ) -> None:
         if store.path is None:
             raise StoreError("worker processes need an on-disk store")
         self._store = store
         self._size = workers
         self._replica_max_triples = replica_max_triples
+        self._sealed = sealed
+        self._updates = _Updates(store, sealed=sealed)
         self._answered: Counter[str] = Counter()
         self._queue = _Queue(workers, queue)
         self._idle: list[_Worker] = []
@@ -167,6 +202,9 @@ class WorkerPool:
         workers = [self._spawn() for _ in range(self._size)]
         with self._lock:
             self._idle.extend(workers)
+
+    async def update(self, text: str, base_iri: str | None) -> None:
+        await self._updates.update(text, base_iri)
 
     async def run(self, job: QueryJob, timeout: float) -> Answer:
         deadline = time.monotonic() + timeout
@@ -231,7 +269,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=serve,
-            args=(child, self._replica_max_triples),
+            args=(child, self._replica_max_triples, self._sealed),
             name="jixiao-query-worker",
             daemon=True,
         )
@@ -291,6 +329,7 @@ class WorkerPool:
             worker.process.kill()
             worker.process.join(timeout=5)
         self._threads.shutdown(wait=False, cancel_futures=True)
+        self._updates.close()
         shutil.rmtree(self._root, ignore_errors=True)
 
 
@@ -301,11 +340,22 @@ def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) ->
 
 
 def open_runner(
-    store: Store, *, workers: int, queue: int, replica_max_triples: int = _REPLICA_MAX_TRIPLES
+    store: Store,
+    *,
+    workers: int,
+    queue: int,
+    replica_max_triples: int = _REPLICA_MAX_TRIPLES,
+    allow_external: bool = False,
 ) -> QueryRunner:
-    """Worker processes over an on-disk embedded store; threads over any other store."""
+    """Worker processes over an on-disk embedded store; threads over any other store. Over
+    an embedded store they are sealed (:mod:`.egress`) unless ``allow_external``."""
+    sealed = isinstance(store, EmbeddedStore) and not allow_external
     if isinstance(store, EmbeddedStore) and store.path is not None and not store.read_only:
         return WorkerPool(
-            store, workers=workers, queue=queue, replica_max_triples=replica_max_triples
+            store,
+            workers=workers,
+            queue=queue,
+            replica_max_triples=replica_max_triples,
+            sealed=sealed,
         )
-    return ThreadRunner(store, workers=workers, queue=queue)
+    return ThreadRunner(store, workers=workers, queue=queue, sealed=sealed)

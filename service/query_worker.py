@@ -30,15 +30,19 @@ import pyoxigraph as ox
 
 from jixiao.ingest.errors import JixiaoError, StoreError
 
+from .egress import seal_thread
 from .evaluation import Answer, QueryJob, QueryResult, evaluate, query_store
 
 __all__ = ["Replica", "serve"]
 
 
-def serve(conn: Connection, replica_max_triples: int = 0) -> None:
+def serve(conn: Connection, replica_max_triples: int = 0, sealed: bool = False) -> None:
     """Answer jobs from ``conn`` until it closes; copy snapshots of at most
-    ``replica_max_triples`` quads into memory (0: never)."""
+    ``replica_max_triples`` quads into memory (0: never). A ``sealed`` worker cannot open a
+    network socket (:mod:`.egress`; its pipe to the server is open already)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
+    if sealed:
+        seal_thread()  # before any thread starts, so that the replica's threads are sealed too
     replica = Replica(replica_max_triples)
     store: ox.Store | None = None
     opened: str | None = None

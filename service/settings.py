@@ -85,8 +85,17 @@ class Settings(BaseSettings):
         description="Largest input file the CLI reads (a table, an RDF file, a query file or "
         "standard input), in bytes; a larger or endless one is exit 2 with one line.",
     )
+    max_query_depth: int = Field(
+        100,
+        ge=1,
+        description="Deepest nesting of brackets (`{}`, `()`, `[]`, `<< >>`) a SPARQL query or "
+        "update may have; deeper gets HTTP 400 before any parser reads it.",
+    )
     allow_external: bool = Field(
-        False, description="Allow SPARQL `SERVICE` and `LOAD` of outside IRIs."
+        False,
+        description="Allow SPARQL `SERVICE` and `LOAD` of outside `http`/`https` IRIs; off, "
+        "they get HTTP 403, and over the embedded store the threads and processes that "
+        "evaluate queries and updates cannot open a network socket.",
     )
     jsonld_context_hosts: str = Field(
         "",

@@ -33,7 +33,6 @@ from .protocol import (
     MethodNotAllowed,
     NotAcceptable,
     Operation,
-    check_external,
     check_write_token,
     form_has_update,
     is_direct_update,
@@ -41,6 +40,7 @@ from .protocol import (
     with_using,
 )
 from .query_runner import QueryRunner
+from .query_text import inspect
 from .results import PREFIXES, RDF_FORMATS
 from .service_description import describe_service
 from .settings import Settings
@@ -67,7 +67,11 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
         "content": {m: {} for m in (*SOLUTIONS_OFFERS, *RDF_OFFERS)},
     },
     204: {"description": "Update applied."},
-    400: {"description": "Malformed or missing query/update (`{error, message}`)."},
+    400: {
+        "description": "Malformed or missing query/update, nested deeper than "
+        "`max_query_depth`, or SERVICE/LOAD of a variable or a non-HTTP IRI "
+        "(`{error, message}`)."
+    },
     401: {"description": "Update without `Authorization: Bearer <token>`."},
     403: {"description": "Wrong token, writes disabled, or SERVICE/LOAD refused."},
     406: {"description": "No result format fits `Accept`."},
@@ -108,8 +112,14 @@ async def _handle(request: Request) -> Response:
         )
         if operation.kind == "update":
             check_write_token(authorization, settings.write_token)
-        if operation.kind != "describe-service":
-            check_external(operation.text, settings.allow_external)
+        if operation.kind != "describe-service":  # before any parser reads the text
+            inspect(
+                operation.text,
+                operation.kind,
+                allow_external=settings.allow_external,
+                max_depth=settings.max_query_depth,
+                base_iri=_endpoint(request),
+            )
         return operation
 
     operation = await run_in_threadpool(checked)
@@ -198,15 +208,12 @@ async def _compressed(answer: Answer, gzip_ok: bool) -> Answer:
 
 
 async def _update(request: Request, operation: Operation) -> Response:
-    """Apply an update (its token checked in :func:`_handle`)."""
-    store = request.app.state.store
-    base_iri = _endpoint(request)
-
-    def apply() -> None:
-        using = (operation.using_graphs, operation.using_named_graphs)
-        store.update(with_using(operation.text, *using), base_iri=base_iri)
-
-    await run_in_threadpool(apply)
+    """Apply an update (its token checked in :func:`_handle`) in the runner's update thread,
+    which cannot open a socket over the embedded store (see :mod:`.egress`)."""
+    using = (operation.using_graphs, operation.using_named_graphs)
+    text = await run_in_threadpool(with_using, operation.text, *using)
+    runner: QueryRunner = request.app.state.queries
+    await runner.update(text, _endpoint(request))
     return Response(status_code=204)
 
 
