@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import shutil
+import signal
 import threading
 import time
 from collections import Counter
@@ -46,7 +47,7 @@ from .query_worker import serve
 from .settings import Settings
 from .store import EmbeddedStore, Store
 
-__all__ = ["QueryRunner", "ThreadRunner", "WorkerPool", "open_runner"]
+__all__ = ["QueryRunner", "ThreadRunner", "WorkerDied", "WorkerPool", "open_runner"]
 
 _REPLICA_MAX_TRIPLES: int = Settings.model_fields["query_replica_max_triples"].default
 
@@ -228,7 +229,10 @@ class WorkerPool:
                 raise value
             if status == "late":
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-            raise StoreError("the query worker stopped unexpectedly; the query was not answered")
+            raise WorkerDied(
+                f"the query worker died ({_death(value)}) while evaluating this query; it was "
+                "replaced, and the query was not answered"
+            )
         finally:
             if healthy:
                 with self._lock:
@@ -247,7 +251,8 @@ class WorkerPool:
                 status, value, copy = worker.conn.recv()
                 return str(status), value, str(copy)
         except (EOFError, OSError):
-            return "died", None, ""
+            worker.process.join(timeout=5)  # dead already, or about to be: learn how it ended
+            return "died", worker.process.exitcode, ""
         worker.process.kill()  # the one way to stop a native evaluation
         return "late", None, ""
 
@@ -331,6 +336,19 @@ class WorkerPool:
         self._threads.shutdown(wait=False, cancel_futures=True)
         self._updates.close()
         shutil.rmtree(self._root, ignore_errors=True)
+
+
+class WorkerDied(StoreError):
+    """A query worker process ended while it evaluated a query (HTTP 503)."""
+
+
+def _death(exitcode: object) -> str:
+    """How a worker process ended, in words: ``killed by SIGSEGV``, ``exit code 1``."""
+    if isinstance(exitcode, int) and exitcode < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-exitcode).name}"
+        return f"killed by signal {-exitcode}"
+    return f"exit code {exitcode}"
 
 
 def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:

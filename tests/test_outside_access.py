@@ -8,28 +8,24 @@ started here stands for the outside: it must never see a connection.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import select
 import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from anyio.from_thread import BlockingPortal, start_blocking_portal
-from conftest import WRITE_TOKEN, app_client
+from conftest import WRITE_TOKEN
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis_profiles import bounded
+from sync_app import Client, service
 
 from jixiao.service import sparql
 from jixiao.service.egress import seal_thread
 from jixiao.service.query_text import inspect
-from jixiao.service.settings import Settings
 
 AUTH = {"authorization": f"Bearer {WRITE_TOKEN}"}
 
@@ -77,47 +73,11 @@ def listener() -> Iterator[Listener]:
     outside.close()
 
 
-def _settings(store: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "store": store,
-        "write_token": WRITE_TOKEN,
-        "query_workers": 1,
-        "query_replica_max_triples": 0,
-        **overrides,
-    }
-    return Settings(**values)  # type: ignore[arg-type]
-
-
-class Client:
-    """The real app in process (``app_client``), called from plain (hypothesis) tests."""
-
-    def __init__(self, portal: BlockingPortal, client: httpx.AsyncClient) -> None:
-        self._portal, self._client = portal, client
-
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self._portal.call(functools.partial(self._client.get, url, **kwargs))
-
-    def post(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self._portal.call(functools.partial(self._client.post, url, **kwargs))
-
-
-@contextlib.contextmanager
-def _service(kind: str, tmp: Path, **overrides: object) -> Iterator[Client]:
-    store = ":memory:" if kind == "memory" else str(tmp / "store")
-    with start_blocking_portal() as portal:
-        running = app_client(_settings(store, **overrides))
-        client = portal.call(running.__aenter__)
-        try:
-            yield Client(portal, client)
-        finally:
-            portal.call(running.__aexit__, None, None, None)
-
-
 @pytest.fixture(scope="module", params=["memory", "disk"])
-def service(
+def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Client]:
-    with _service(request.param, tmp_path_factory.mktemp("outside")) as client:
+    with service(request.param, tmp_path_factory.mktemp("outside")) as client:
         yield client
 
 
@@ -205,12 +165,12 @@ def _operation(draw: st.DrawFn, port: int) -> tuple[str, str]:
         f"BASE <http://127.0.0.1:{port}/>\nPREFIX p: <http://127.0.0.1:{port}/>\n"
         f"PREFIX : <http://127.0.0.1:{port}/>\n"
     )
-    service = draw(_reach("SERVICE", port)) + draw(_GAPS) + "{ ?s ?p ?o }"
+    pattern = draw(_reach("SERVICE", port)) + draw(_GAPS) + "{ ?s ?p ?o }"
     if draw(st.booleans()):
-        return "query", prologue + draw(st.sampled_from(_QUERY_CONTEXTS)).format(s=service)
+        return "query", prologue + draw(st.sampled_from(_QUERY_CONTEXTS)).format(s=pattern)
     load = draw(_reach("LOAD", port))
     context = draw(st.sampled_from(_UPDATE_CONTEXTS))
-    return "update", prologue + context.format(s=service, l=load)
+    return "update", prologue + context.format(s=pattern, l=load)
 
 
 def _send(client: Client, kind: str, text: str, how: int) -> httpx.Response:
@@ -229,12 +189,12 @@ def _send(client: Client, kind: str, text: str, how: int) -> httpx.Response:
 @bounded(40)
 @given(data=st.data())
 def test_no_spelling_of_service_or_load_reaches_outside(
-    service: Client, listener: Listener, data: st.DataObject
+    served: Client, listener: Listener, data: st.DataObject
 ) -> None:
     kind, text = data.draw(_operation(listener.port), label="operation")
     how = data.draw(st.integers(0, 2), label="how")
     before = listener.connections()
-    response = _send(service, kind, text, how)
+    response = _send(served, kind, text, how)
     assert listener.connections() == before, f"{text!r} reached the listener"
     assert response.status_code == 403, (text, response.text)
     body = response.json()
@@ -256,7 +216,7 @@ def test_a_service_by_variable_or_file_is_a_client_error(
     tmp_path: Path, text: str, says: str, allow_external: bool
 ) -> None:
     """Finding 8: these were 503 "store failed"; they are the client's mistakes."""
-    with _service("memory", tmp_path, allow_external=allow_external) as client:
+    with service("memory", tmp_path, allow_external=allow_external) as client:
         response = client.get("/sparql", params={"query": text})
     assert response.status_code == 400, response.text
     assert says in response.json()["message"]
@@ -272,7 +232,7 @@ def test_a_service_by_variable_or_file_is_a_client_error(
     ],
 )
 def test_the_words_in_names_strings_and_comments_are_not_refused(tmp_path: Path, text: str) -> None:
-    with _service("memory", tmp_path) as client:
+    with service("memory", tmp_path) as client:
         response = client.get("/sparql", params={"query": text})
     assert response.status_code == 200, response.text
 
@@ -289,7 +249,7 @@ def test_the_engine_cannot_connect_even_when_the_text_check_misses(
     """The second wall: the evaluating threads and workers hold no socket to connect with."""
     monkeypatch.setattr(sparql, "inspect", _depth_only)
     target = f"<http://127.0.0.1:{listener.port}/sparql>"
-    with _service(kind, tmp_path) as client:
+    with service(kind, tmp_path) as client:
         before = listener.connections()
         query = client.get(
             "/sparql", params={"query": f"SELECT * WHERE {{ SERVICE {target} {{ ?s ?p ?o }} }}"}
@@ -307,7 +267,7 @@ def test_the_engine_cannot_connect_even_when_the_text_check_misses(
 def test_with_allow_external_the_engine_does_connect(tmp_path: Path, listener: Listener) -> None:
     """The control for the tests above: the listener does see a SERVICE that is let through."""
     target = f"<http://127.0.0.1:{listener.port}/sparql>"
-    with _service("memory", tmp_path, allow_external=True) as client:
+    with service("memory", tmp_path, allow_external=True) as client:
         before = listener.connections()
         client.get("/sparql", params={"query": f"SELECT * {{ SERVICE {target} {{ ?s ?p ?o }} }}"})
     assert listener.connections() == before + 1
