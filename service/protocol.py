@@ -31,6 +31,7 @@ __all__ = [
     "NotAcceptable",
     "NotFound",
     "Operation",
+    "QueryMemoryLimit",
     "QueryTimeout",
     "ServiceBusy",
     "Unauthorized",
@@ -103,6 +104,12 @@ class QueryTimeout(HttpError, QueryError):
 
     http_status = 503
     headers: ClassVar[Mapping[str, str]] = {"Retry-After": "10"}
+
+
+class QueryMemoryLimit(HttpError, QueryError):
+    """The query needed more memory than a query worker may use, and was stopped."""
+
+    http_status = 503
 
 
 class ServiceBusy(HttpError):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import shutil
 import signal
 import threading
@@ -42,14 +43,22 @@ from jixiao.ingest.errors import StoreError
 
 from .egress import seal_thread
 from .evaluation import Answer, QueryJob, QueryResult, evaluate
-from .protocol import QueryTimeout, ServiceBusy
+from .protocol import QueryMemoryLimit, QueryTimeout, ServiceBusy
 from .query_worker import serve
 from .settings import Settings
 from .store import EmbeddedStore, Store
 
-__all__ = ["QueryRunner", "ThreadRunner", "WorkerDied", "WorkerPool", "open_runner"]
+__all__ = [
+    "QueryRunner",
+    "ThreadRunner",
+    "WorkerDied",
+    "WorkerPool",
+    "open_runner",
+    "worker_memory",
+]
 
 _REPLICA_MAX_TRIPLES: int = Settings.model_fields["query_replica_max_triples"].default
+_QUAD_BYTES = 500  # what a quad of an in-memory replica takes, measured (README)
 
 
 class QueryRunner(Protocol):
@@ -172,12 +181,16 @@ class WorkerPool:
         queue: int,
         replica_max_triples: int = _REPLICA_MAX_TRIPLES,
         sealed: bool = False,
+        memory_mb: int = 0,
     ) -> None:
         if store.path is None:
             raise StoreError("worker processes need an on-disk store")
         self._store = store
         self._size = workers
-        self._replica_max_triples = replica_max_triples
+        self._memory = worker_memory(memory_mb, workers)
+        # A replica takes about _QUAD_BYTES a quad: copy none that would fill over half the
+        # worker's memory, or copying it would end the worker, not a query.
+        self._replica_max_triples = min(replica_max_triples, self._memory // (2 * _QUAD_BYTES))
         self._sealed = sealed
         self._updates = _Updates(store, sealed=sealed)
         self._answered: Counter[str] = Counter()
@@ -229,6 +242,8 @@ class WorkerPool:
                 raise value
             if status == "late":
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+            if value == -signal.SIGABRT:  # how a Rust allocation past RLIMIT_DATA ends
+                raise QueryMemoryLimit(self._over_memory())
             raise WorkerDied(
                 f"the query worker died ({_death(value)}) while evaluating this query; it was "
                 "replaced, and the query was not answered"
@@ -241,6 +256,12 @@ class WorkerPool:
             else:  # the worker is dead or killed: a fresh one takes its slot when ready
                 replacement = self._threads.submit(self._replace, worker)
                 replacement.add_done_callback(lambda _: _call_soon(loop, self._queue.leave))
+
+    def _over_memory(self) -> str:
+        return (
+            f"the query needed more than the {self._memory >> 20} MB a query worker may use "
+            "(setting query_worker_memory_mb) and was stopped; its worker was replaced"
+        )
 
     def _call(self, worker: _Worker, job: QueryJob, deadline: float) -> tuple[str, object, str]:
         """Status, answer or error, and which copy answered (see :mod:`.query_worker`)."""
@@ -274,7 +295,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=serve,
-            args=(child, self._replica_max_triples, self._sealed),
+            args=(child, self._replica_max_triples, self._sealed, self._memory),
             name="jixiao-query-worker",
             daemon=True,
         )
@@ -338,6 +359,15 @@ class WorkerPool:
         shutil.rmtree(self._root, ignore_errors=True)
 
 
+def worker_memory(memory_mb: int, workers: int) -> int:
+    """Bytes each query worker may use: ``memory_mb``, or for 0 an equal share of half the
+    machine's memory."""
+    if memory_mb > 0:
+        return memory_mb << 20
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return int(total // (2 * workers))
+
+
 class WorkerDied(StoreError):
     """A query worker process ended while it evaluated a query (HTTP 503)."""
 
@@ -364,6 +394,7 @@ def open_runner(
     queue: int,
     replica_max_triples: int = _REPLICA_MAX_TRIPLES,
     allow_external: bool = False,
+    memory_mb: int = 0,
 ) -> QueryRunner:
     """Worker processes over an on-disk embedded store; threads over any other store. Over
     an embedded store they are sealed (:mod:`.egress`) unless ``allow_external``."""
@@ -375,5 +406,6 @@ def open_runner(
             queue=queue,
             replica_max_triples=replica_max_triples,
             sealed=sealed,
+            memory_mb=memory_mb,
         )
     return ThreadRunner(store, workers=workers, queue=queue, sealed=sealed)

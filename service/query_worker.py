@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import queue
+import resource
 import signal
 import sys
 import threading
@@ -32,15 +33,24 @@ from jixiao.ingest.errors import JixiaoError, StoreError
 
 from .egress import seal_thread
 from .evaluation import Answer, QueryJob, QueryResult, evaluate, query_store
+from .protocol import QueryMemoryLimit
 
 __all__ = ["Replica", "serve"]
 
 
-def serve(conn: Connection, replica_max_triples: int = 0, sealed: bool = False) -> None:
+def serve(
+    conn: Connection, replica_max_triples: int = 0, sealed: bool = False, memory_limit: int = 0
+) -> None:
     """Answer jobs from ``conn`` until it closes; copy snapshots of at most
     ``replica_max_triples`` quads into memory (0: never). A ``sealed`` worker cannot open a
-    network socket (:mod:`.egress`; its pipe to the server is open already)."""
+    network socket (:mod:`.egress`; its pipe to the server is open already). With
+    ``memory_limit`` (bytes), the worker's data (heap and private mappings, RLIMIT_DATA)
+    stays under it: a native allocation past it aborts the worker (SIGABRT, which the pool
+    reports as the query's), a Python one raises ``MemoryError``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
+    if memory_limit > 0:
+        os.environ["RUST_BACKTRACE"] = "0"  # one line on stderr when Rust runs out, not 40
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit))
     if sealed:
         seal_thread()  # before any thread starts, so that the replica's threads are sealed too
     replica = Replica(replica_max_triples)
@@ -65,6 +75,9 @@ def serve(conn: Connection, replica_max_triples: int = 0, sealed: bool = False) 
             conn.send(("ok", _run(store if memory is None else memory, job), copy))
         except JixiaoError as exc:
             conn.send(("error", exc, copy))
+        except MemoryError:
+            over = f"the query needed more than the {memory_limit >> 20} MB a query worker may use"
+            conn.send(("error", QueryMemoryLimit(f"{over} (setting query_worker_memory_mb)"), copy))
         except Exception as exc:  # never a traceback to the client; the kind is enough
             conn.send(("error", StoreError(f"the query failed ({type(exc).__name__})"), copy))
         replica.free_stale()  # after answering, so no job waits for it

@@ -70,6 +70,13 @@ class Settings(BaseSettings):
         "memory, in the background after each write, to answer from it 3–8× faster (about "
         "500 bytes per quad per worker, so ~2.5 GB each at the default); 0 means never.",
     )
+    query_worker_memory_mb: int = Field(
+        0,
+        ge=0,
+        description="Most memory (MB) each query worker process may use; a query that needs "
+        "more is stopped (HTTP 503) and its worker replaced; 0 means an equal share of half "
+        "the machine's memory (RAM / (2 × `JIXIAO_QUERY_WORKERS`)).",
+    )
     query_queue: int = Field(
         1000,
         ge=0,
