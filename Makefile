@@ -83,4 +83,5 @@ clean:
 # tests/hypothesis_profiles.py) and many more SIGKILLs; minutes, so not part of `make test`.
 fuzz: setup  ## long property-based, schemathesis and kill runs
 	JIXIAO_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_robustness_reader.py \
-	  tests/test_targets.py tests/test_schemathesis.py tests/test_robustness_store.py
+	  tests/test_targets.py tests/test_schemathesis.py tests/test_robustness_store.py \
+	  tests/test_outside_access.py

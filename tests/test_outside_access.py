@@ -8,6 +8,7 @@ started here stands for the outside: it must never see a connection.
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 import threading
@@ -25,7 +26,7 @@ from sync_app import Client, service
 
 from jixiao.service import sparql
 from jixiao.service.egress import seal_thread
-from jixiao.service.query_text import inspect
+from jixiao.service.query_text import inspect, reaches
 
 AUTH = {"authorization": f"Bearer {WRITE_TOKEN}"}
 
@@ -199,6 +200,46 @@ def test_no_spelling_of_service_or_load_reaches_outside(
     assert response.status_code == 403, (text, response.text)
     body = response.json()
     assert set(body) == {"error", "message"} and "allow_external" in body["message"]
+
+
+_FRAGMENTS = [
+    "SERVICE", "service", "LOAD", "SILENT", " ", "\n", "#", "'", '"', "<", ">", "{", "}",
+    "(", ")", ".", ";", ":", "p:", "?", "1", "a", "\\u0053", "\\", "x", "<<", "$",
+]  # fmt: skip
+
+
+@st.composite
+def _mutated(draw: st.DrawFn, port: int) -> tuple[str, str]:
+    """An operation of :func:`_operation` with a few characters inserted, dropped or replaced."""
+    kind, text = draw(_operation(port))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        cut = draw(st.integers(0, 2))
+        text = text[:at] + draw(st.sampled_from(["", *_FRAGMENTS])) + text[at + cut :]
+    return kind, text
+
+
+@bounded(300)
+@given(data=st.data())
+def test_what_the_text_check_lets_through_does_not_reach_out_in_oxigraph(
+    listener: Listener, data: st.DataObject
+) -> None:
+    """The text wall alone, against Oxigraph's own parser: whatever it does not refuse, an
+    unsealed pyoxigraph evaluates without connecting anywhere."""
+    kind, text = data.draw(_mutated(listener.port), label="operation")
+    if reaches(text, kind, "http://127.0.0.1/sparql"):
+        return  # refused before Oxigraph would see it
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c")))
+    before = listener.connections()
+    with contextlib.suppress(SyntaxError, OSError, ValueError):
+        if kind == "update":
+            store.update(text)
+        else:
+            result = store.query(text, use_default_graph_as_union=True)
+            if not isinstance(result, ox.QueryBoolean):
+                list(result)
+    assert listener.connections() == before, f"{text!r} reached the listener"
 
 
 @pytest.mark.parametrize(
