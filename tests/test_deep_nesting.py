@@ -40,14 +40,6 @@ def _send(client: Client | httpx.Client, kind: str, text: str) -> httpx.Response
     return client.post("/sparql", content=text.encode(), headers=AUTH)
 
 
-@pytest.fixture(scope="module", params=["memory", "disk"])
-def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Client]:
-    with service(request.param, tmp_path_factory.mktemp("deep")) as client:
-        yield client
-
-
 @pytest.mark.parametrize("depth", [3000, 5000])
 @pytest.mark.parametrize("bracket", ["{", "("])
 @pytest.mark.parametrize("kind", ["query", "update"])

@@ -74,14 +74,6 @@ def listener() -> Iterator[Listener]:
     outside.close()
 
 
-@pytest.fixture(scope="module", params=["memory", "disk"])
-def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Client]:
-    with service(request.param, tmp_path_factory.mktemp("outside")) as client:
-        yield client
-
-
 # --- spellings ------------------------------------------------------------------------
 
 
