@@ -1,14 +1,18 @@
 """``/api/…``: the cross-year questions as JSON (or CSV), documented in the OpenAPI schema.
 
 Thin routes over :mod:`.canned`: each runs one canned query with its year parameters bound
-and returns its rows (``?format=csv`` for a CSV table). The same rows come from posting the
-query text (:meth:`CannedQuery.render`) to ``/sparql``; a test holds the two to it.
+and returns its rows (``?format=csv`` for a CSV table). The query text with its parameters
+(:meth:`CannedQuery.render`) runs as ``/sparql`` queries do, by the app's query runner: in
+the query workers (from their in-memory replicas when ready) and within the same time limit
+(HTTP 503 past it). The same rows come from posting that text to ``/sparql``; a test holds
+the two to it.
 
 An answer is computed once per store generation and kept as the body it is sent as: the
-same question asked meanwhile waits for that computation on the event loop, and at most
-:data:`COMPUTING_AT_ONCE` different questions are computed at once, in threads of their
-own, so a burst of slow questions leaves the shared thread pool to the pages. A large body
-goes out gzip-compressed to clients that take it, compressed once and kept too.
+same question asked meanwhile waits for that computation on the event loop. The query runs
+in the runner (its workers and bounded queue, as ``/sparql``'s); turning its rows into the
+JSON or CSV body runs in threads, at most :data:`COMPUTING_AT_ONCE` at once, so a burst of
+large answers leaves the shared thread pool to the pages. A large body goes out
+gzip-compressed to clients that take it, compressed once and kept too.
 """
 
 from __future__ import annotations
@@ -25,12 +29,14 @@ from pydantic import BaseModel, Field
 
 from jixiao.ingest.errors import UsageError
 
-from .canned import CannedQuery, QueryRows, load_queries, run_canned
+from .canned import CannedQuery, QueryRows, load_queries, rows_from_json
 from .encoding import accepts_gzip, gzipped, respond
+from .evaluation import Answer as QueryAnswer
+from .evaluation import QueryJob
 from .loader import check_year
 from .operations import StoreCache
 
-__all__ = ["COMPUTING_AT_ONCE", "router"]
+__all__ = ["COMPUTING_AT_ONCE", "evaluate_question", "router"]
 
 router = APIRouter(prefix="/api", tags=["cross-year questions"])
 
@@ -173,14 +179,18 @@ async def _answer(
         if year_a >= year_b:
             raise UsageError(f"yearA must be earlier than yearB: {year_a}, {year_b}")
         values = {**values, "yearA": year_a, "yearB": year_b}
-    max_rows = request.app.state.settings.max_rows
+    settings = request.app.state.settings
+    max_rows = settings.max_rows
     store = request.app.state.store
+    job = QueryJob(
+        query.render(query.bind(values)), max_rows=max_rows, formats={"solutions": "json"}
+    )
 
-    def body() -> bytes:
-        rows = run_canned(store, query, values, max_rows=max_rows)
+    def encoded(answer: QueryAnswer) -> bytes:
+        rows = rows_from_json(answer.payload, truncated=answer.truncated)
         if fmt == "csv":
             return _csv(rows)
-        answer = {
+        out = {
             "query": name,
             "title": query.title,
             "parameters": {k: v for k, v in values.items() if isinstance(v, str | int)},
@@ -188,12 +198,16 @@ async def _answer(
             "rows": rows.rows,
             "truncated": rows.truncated,
         }
-        return shape.model_validate(answer, from_attributes=True).model_dump_json().encode()
+        return shape.model_validate(out, from_attributes=True).model_dump_json().encode()
+
+    async def body() -> bytes:
+        answer = await evaluate_question(request, name, job)
+        return await anyio.to_thread.run_sync(encoded, answer, limiter=_computing(request))
 
     key = (name, tuple(sorted(values.items())), max_rows, fmt)
 
     async def plain() -> bytes:
-        return await _ANSWERS.aget(store, key, body, limiter=_computing(request))
+        return await _ANSWERS.ashared(store, key, body)
 
     async def compressed() -> tuple[bytes, str | None]:
         content = await plain()
@@ -206,6 +220,12 @@ async def _answer(
         content, encoding = await plain(), None
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     return respond(content, media, encoding=encoding)
+
+
+async def evaluate_question(request: Request, name: str, job: QueryJob) -> QueryAnswer:
+    """Canned query ``name`` (rendered in ``job``) run by the app's query runner, within the
+    query time limit."""
+    return await request.app.state.queries.run(job, request.app.state.settings.query_timeout)
 
 
 def _csv(rows: QueryRows) -> bytes:

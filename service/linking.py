@@ -1,8 +1,10 @@
 """Keeping the series graph up to date: fetch the projects, link them, replace the graph.
 
-The linking itself is pure (:mod:`jixiao.ingest.series`); this module adds the store. It runs
-after every ingest, over every project in the store, and replaces the whole series graph in
-one transaction, so the graph is always the linker's answer for exactly what is loaded.
+The linking itself is pure (:mod:`jixiao.ingest.series`), and so are the cross-year facts
+computed from its answer (:mod:`jixiao.ingest.series_facts`); this module adds the store. It
+runs after every ingest, over every project in the store, and writes the series and the facts
+to the series graph in one transaction (only the triples that changed), so the graph is always
+the linker's answer, and the facts' answer, for exactly what is loaded: never stale.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from rdflib.term import Node
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.series import IndicatorInfo, ProjectInfo, link_indicators, link_series
-from jixiao.ingest.series_graph import series_triples
+from jixiao.ingest.series_facts import FactContext, TargetValue, fact_triples
+from jixiao.ingest.series_graph import series_iri, series_triples
 
 from .statements import nt
 from .store import EmbeddedStore, Store
 
-__all__ = ["SeriesSummary", "fetch_projects", "update_series"]
+__all__ = ["SeriesSummary", "fetch_fact_context", "fetch_projects", "update_series"]
 
 # Three simple queries joined here rather than one: Oxigraph's plan for the one-query form
 # (units and departments by label inside the project join) took 40 s at a million triples,
@@ -32,6 +35,7 @@ _PREFIXES = """
 PREFIX jx: <https://w3id.org/jixiao/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 PROJECTS_QUERY = (
     _PREFIXES
@@ -63,6 +67,34 @@ SELECT ?project ?indicator ?position ?indicatorName ?level1 WHERE {
 """
 )
 
+# What the cross-year facts need besides the projects (see FactContext).
+DEPARTMENTS_QUERY = (
+    _PREFIXES
+    + """
+SELECT ?project ?dept WHERE { ?project a jx:Project ; jx:document ?doc . ?doc jx:department ?dept }
+"""
+)
+PUBLISHED_QUERY = (
+    _PREFIXES
+    + """
+SELECT DISTINCT ?dept ?year WHERE {
+  ?doc a jx:BudgetDocument ; jx:department ?dept ; jx:budgetYear ?year .
+}
+"""
+)
+TARGETS_QUERY = (
+    _PREFIXES
+    + """
+SELECT ?indicator ?raw ?comparator ?number ?unitText WHERE {
+  ?indicator jx:annualTarget ?target .
+  ?target jx:rawValue ?raw .
+  OPTIONAL { ?target jx:comparator/skos:notation ?comparator }
+  OPTIONAL { ?target jx:numericValue ?number }
+  OPTIONAL { ?target jx:unitText ?unitText }
+}
+"""
+)
+
 
 @dataclass(frozen=True, slots=True)
 class SeriesSummary:
@@ -73,6 +105,7 @@ class SeriesSummary:
     links: int
     indicator_links: int
     triples: int
+    facts: int = 0  # triples of cross-year facts, among ``triples``
 
 
 def _value(solution: ox.QuerySolution, name: str) -> str | None:
@@ -88,6 +121,12 @@ def _solutions(store: Store, query: str) -> ox.QuerySolutions:
 
 def fetch_projects(store: Store) -> list[ProjectInfo]:
     """Every project in the store with its unit, year, name, amount and indicators."""
+    return _fetch(store)[0]
+
+
+def _fetch(store: Store) -> tuple[list[ProjectInfo], dict[str, str]]:
+    """The projects (as :func:`fetch_projects`) and each one's funding unit IRI."""
+    unit_iris: dict[str, str] = {}
     units = {
         _value(row, "unit"): (_value(row, "deptName") or "", _value(row, "unitName") or "")
         for row in _solutions(store, UNITS_QUERY)
@@ -98,6 +137,7 @@ def fetch_projects(store: Store) -> list[ProjectInfo]:
         if unit is None:  # a unit without its labels or department: not a linkable project
             continue
         amount = _value(row, "amount")
+        unit_iris[_value(row, "project") or ""] = _value(row, "unit") or ""
         heads[_value(row, "project") or ""] = (
             *unit,
             int(_value(row, "year") or 0),
@@ -121,7 +161,36 @@ def fetch_projects(store: Store) -> list[ProjectInfo]:
         projects.append(
             ProjectInfo(iri, dept, unit_name, year, row_number, name, total, tuple(own))
         )
-    return projects
+    return projects, {iri: unit_iris[iri] for iri in heads}
+
+
+def fetch_fact_context(store: Store, units: dict[str, str]) -> FactContext:
+    """What the cross-year facts need from the store besides the projects."""
+    departments = {
+        _value(row, "project") or "": _value(row, "dept") or ""
+        for row in _solutions(store, DEPARTMENTS_QUERY)
+    }
+    published: dict[str, set[int]] = defaultdict(set)
+    for row in _solutions(store, PUBLISHED_QUERY):
+        published[_value(row, "dept") or ""].add(int(_value(row, "year") or 0))
+    targets: dict[str, TargetValue] = {}
+    for row in _solutions(store, TARGETS_QUERY):
+        number = _value(row, "number")
+        targets.setdefault(
+            _value(row, "indicator") or "",
+            TargetValue(
+                _value(row, "raw") or "",
+                _value(row, "comparator"),
+                Decimal(number) if number is not None else None,
+                _value(row, "unitText"),
+            ),
+        )
+    return FactContext(
+        units,
+        departments,
+        {dept: frozenset(years) for dept, years in published.items()},
+        targets,
+    )
 
 
 def _stored(term: Node) -> str:
@@ -163,10 +232,15 @@ def _replace_with_changes(store: Store, graph: str, triples: list[tuple[Node, No
 def update_series(
     store: Store, minter: IriMinter, overrides: Overrides | None = None
 ) -> SeriesSummary:
-    """Relink every project in the store and replace the series graph atomically."""
-    series = link_series(fetch_projects(store), overrides)
+    """Relink every project in the store, compute the cross-year facts, and replace the
+    series graph with both atomically."""
+    projects, units = _fetch(store)
+    series = link_series(projects, overrides)
     links = link_indicators(series)
-    triples = series_triples(series, links, minter)
+    facts = fact_triples(
+        series, links, [series_iri(s, minter) for s in series], fetch_fact_context(store, units)
+    )
+    triples = series_triples(series, links, minter) + facts
     _replace_with_changes(store, str(minter.series_graph), triples)
     return SeriesSummary(
         series=len(series),
@@ -174,4 +248,5 @@ def update_series(
         links=sum(len(s.links) for s in series),
         indicator_links=len(links),
         triples=len(triples),
+        facts=len(facts),
     )
