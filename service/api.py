@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import anyio
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -38,7 +38,24 @@ from .operations import StoreCache
 
 __all__ = ["COMPUTING_AT_ONCE", "evaluate_question", "router"]
 
-router = APIRouter(prefix="/api", tags=["cross-year questions"])
+
+def _known_parameters(request: Request) -> None:
+    """A query parameter the route does not take is refused (HTTP 400) rather than dropped:
+    ``?unitName=`` for ``?unit=`` would otherwise answer for every funding unit."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    known = {p.alias for p in dependant.query_params} if dependant is not None else set()
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) or "none"
+        raise UsageError(
+            f"unknown parameter(s) {', '.join(unknown)} (this question takes: {takes})"
+        )
+
+
+router = APIRouter(
+    prefix="/api", tags=["cross-year questions"], dependencies=[Depends(_known_parameters)]
+)
 
 # Answers (JSON or CSV bodies) kept until the next write: a cross-year query costs ~10 ms
 # of Oxigraph on the seed tables, seconds on a large store.
