@@ -24,10 +24,17 @@ class JX(DefinedNamespace):
 
     # owl:Class
 
+    ActualValue: URIRef
+    """Actual value. What an indicator actually reached in the budget year (全年完成值), as
+    written (jx:rawValue) and as read (jx:numericValue, jx:unitText, jx:percentReading), to be
+    set beside its target: whether the target was met is the canned query 16-target-met.rq."""
+
     BudgetDocument: URIRef
     """Budget document. One published performance-target table of project expenditure
     (项目支出绩效目标表) of one department for one budget year. Its amounts are those of the
-    table's total row (合计); it prov:wasDerivedFrom the jx:SourceFile it was read from."""
+    table's total row (合计); it prov:wasDerivedFrom the jx:SourceFile it was read from.
+    Tables in the other national layouts are typed with a subclass as well:
+    jx:DepartmentTargetTable, jx:ProjectApplication, jx:SelfEvaluation."""
 
     ChangeKind: URIRef
     """Change kind. How something changed from one budget year to a later one. For an annual
@@ -42,6 +49,14 @@ class JX(DefinedNamespace):
     Department: URIRef
     """Department. A government department (部门) that publishes a budget and its
     performance-target table. Its name is its rdfs:label."""
+
+    DepartmentTargetTable: URIRef
+    """Department-level target table. A budget document in the layout of the
+    部门整体预算绩效目标表: the targets of a department as a whole for one budget year, not
+    per project. Its budget figures (基本信息, 部门预算支出, 收入来源 …) are jx:field entries,
+    its overall goal (总体绩效目标) is its jx:goal, its key tasks (年度重点工作任务)
+    jx:keyTask, and its indicators (一级/二级/三级指标, 指标值) jx:hasIndicator of the
+    document itself. Typed jx:BudgetDocument as well."""
 
     FundingUnit: URIRef
     """Funding unit. A unit that uses funds (资金使用单位) within a department;
@@ -58,6 +73,11 @@ class JX(DefinedNamespace):
     indicator (jx:continuityOf), the indicator of the nearest earlier year it carries on
     (jx:continuedIndicator), the method (jx:matchMethod) and the score (jx:matchScore)."""
 
+    KeyTask: URIRef
+    """Key task. One key task of the year (年度重点工作任务) of a department-level target table:
+    its name (rdfs:label), what it does (jx:taskContent), the funds it is to receive
+    (jx:plannedFunds, 拟投入的资金) and the result expected (jx:expectedResult)."""
+
     MatchMethod: URIRef
     """Match method. How a cross-year link (a project's place in a series, or an indicator's
     continuity) was made. The individuals are jx:exactName, jx:normalizedName, jx:similarName
@@ -67,6 +87,13 @@ class JX(DefinedNamespace):
     """Project. One project row of one budget document: one project of one funding unit in one
     budget year, with its amounts, its performance goal and its indicators. Its name is its
     rdfs:label."""
+
+    ProjectApplication: URIRef
+    """Project application form. A budget document in the layout of a project application form
+    (项目申报表, 项目绩效目标申报表): one project, its funding sources (资金来源) and
+    expenditure details (支出明细) as jx:field entries, its overall goal (项目绩效总目标) and
+    its indicators (一级/二级指标, 指标内容, 指标值, 备注). Typed jx:BudgetDocument as well;
+    its one jx:Project has no unit subtotal row."""
 
     ProjectSeries: URIRef
     """Project series. One project followed across budget years: its members are the jx:Project
@@ -79,6 +106,14 @@ class JX(DefinedNamespace):
     (jx:earlierYear, jx:laterYear) and jx:changeKind jx:new (the project is of the later year
     and its series has no project in the earlier year) or jx:discontinued (the project is of
     the earlier year and its series has none in the later year)."""
+
+    SelfEvaluation: URIRef
+    """Project self-evaluation. A budget document in the layout of a project self-evaluation
+    (项目支出绩效自评表), written after the budget year: one project with its budget
+    (jx:amountTotal, 全年预算数) and what was spent (jx:amountExecuted, 全年执行数), its goal
+    and what was achieved (jx:goalOutcome), and per indicator the target (指标性质, 指标值,
+    计量单位), its weight (jx:weight), the actual value (jx:actualValue, 全年完成值) and the
+    scoring rule (jx:evaluationStandard). Typed jx:BudgetDocument as well."""
 
     SeriesComparison: URIRef
     """Series comparison. A project series compared between two budget years in both of which it
@@ -104,6 +139,15 @@ class JX(DefinedNamespace):
     """Source file. The file a budget document was read from, identified by its name and SHA-256
     digest. A jx:BudgetDocument prov:wasDerivedFrom its source file."""
 
+    TableField: URIRef
+    """Table field. One labelled entry of a table that has no term of its own: a budget figure
+    (基本支出 10891.615675), a funding-source or expenditure line
+    (1.一般公共预算财政拨款收入), a contact, a text block (项目申请理由), or an empty category
+    row (成本指标 with no indicator, which is not an indicator). Its label is the label as
+    written (rdfs:label), its section the heading it stands under (jx:section), its value as
+    written (jx:valueText; what the file stores for a formula cell), and as an amount in 万元
+    where it is one (jx:amount)."""
+
     Target: URIRef
     """Target value. One target value of an indicator, as written (jx:rawValue) and as parsed: a
     comparator, a number or a range, and a unit."""
@@ -127,6 +171,10 @@ class JX(DefinedNamespace):
 
     aboutSeries: URIRef
     """About series. The project series a series year or a series comparison is about."""
+
+    actualValue: URIRef
+    """Actual value. What the indicator actually reached in the budget year (全年完成值), given
+    by a self-evaluation."""
 
     annualTarget: URIRef
     """Annual target. The indicator's target for the budget year (年度指标值)."""
@@ -166,15 +214,23 @@ class JX(DefinedNamespace):
     earlierSeriesYear: URIRef
     """Earlier series year. The series year of the earlier budget year of a series comparison."""
 
+    field: URIRef
+    """Table field. A labelled entry (jx:TableField) of the document or of the project, as the
+    table writes it."""
+
     fundingUnit: URIRef
     """Funding unit. The funding unit (资金使用单位) a project or a unit subtotal row belongs to."""
 
     hasIndicator: URIRef
-    """Has indicator. A performance indicator of the project."""
+    """Has indicator. A performance indicator of the project, or of the department as a whole in
+    a department-level target table (jx:DepartmentTargetTable)."""
 
     inComparison: URIRef
     """In comparison. The series comparison (series and two budget years) a target change belongs
     to."""
+
+    keyTask: URIRef
+    """Key task. A key task of the year (年度重点工作任务) of a department-level target table."""
 
     laterIndicator: URIRef
     """Later indicator. The indicator of the later budget year in a target change; absent for a
@@ -185,12 +241,17 @@ class JX(DefinedNamespace):
 
     level1: URIRef
     """Level-1 category. The level-1 category (一级指标) of the indicator: a top concept of the
-    indicator-category scheme, such as 产出指标 (outputs)."""
+    indicator-category scheme, such as 产出指标 (outputs). Where a table names only a level-2
+    category (a self-evaluation's 指标类型 "数量指标"), its broader concept. Absent where the
+    category as written names no concept of the scheme (管理类指标 of a self-evaluation);
+    jx:level1Text keeps what was written."""
 
     level2: URIRef
     """Level-2 category. The level-2 category (二级指标) of the indicator: a concept of the
-    indicator-category scheme narrower than its level-1 category, such as 数量指标 (quantity).
-    Absent where the document does not state it."""
+    indicator-category scheme, normally narrower than its level-1 category, such as 数量指标
+    (quantity). Absent where the document does not state it. A category written under another
+    level-1 (质量指标 under 效益指标) is kept as written and warned
+    (jxsh:Level2UnderLevel1Shape)."""
 
     matchMethod: URIRef
     """Match method. The method by which the match was made."""
@@ -224,8 +285,10 @@ class JX(DefinedNamespace):
 
     amount: URIRef
     """Amount. An amount of money in 万元 (ten thousand yuan) of a project, a unit budget or a
-    budget document (its total row, 合计); the super-property of jx:amountTotal,
-    jx:amountFiscal, jx:amountSpecialAccount and jx:amountOther. An empty cell is 0."""
+    budget document (its total row, 合计), or the amount of a table field (jx:TableField, e.g.
+    基本支出 or a 资金来源 line); the super-property of jx:amountTotal, jx:amountFiscal,
+    jx:amountSpecialAccount, jx:amountOther, jx:amountExecuted and jx:plannedFunds. An empty
+    cell of the 项目支出绩效目标表 is 0; an empty field of the other layouts has no amount."""
 
     amountChange: URIRef
     """Amount change. The later year's total amount of the series minus the earlier year's
@@ -234,6 +297,10 @@ class JX(DefinedNamespace):
     amountChangePercent: URIRef
     """Amount change percent. The amount change in percent of the earlier year's total, to one
     decimal place; absent when that total is 0."""
+
+    amountExecuted: URIRef
+    """Executed amount. What a project actually spent in the budget year (全年执行数) in 万元,
+    given by a self-evaluation beside its budget (jx:amountTotal, 全年预算数)."""
 
     amountFiscal: URIRef
     """Fiscal appropriation. The amount from fiscal appropriations (财政拨款) in 万元. An empty
@@ -256,15 +323,32 @@ class JX(DefinedNamespace):
     budgetYear: URIRef
     """Budget year. The budget year of a budget document or of a project row, e.g. 2023."""
 
+    comparatorText: URIRef
+    """Comparator as written. The comparator as written in a column of its own (指标性质): "≥",
+    "≤", ">", "<", "=", or "无" (none, for a target in words). jx:comparator is read from it."""
+
     earlierYear: URIRef
     """Earlier year. The earlier of the two budget years compared."""
+
+    evaluationStandard: URIRef
+    """Evaluation standard. How the self-evaluation scores the indicator (评价标准), as written,
+    tagged @zh."""
+
+    expectedResult: URIRef
+    """Expected result. The result a key task is expected to reach (期望达到的目标), as written,
+    tagged @zh."""
 
     fileName: URIRef
     """File name. The name of the source file (without directories) the document was read from."""
 
     goal: URIRef
-    """Performance goal. The project's performance goal (绩效目标) as written, cleaned of
-    extraction artefacts, tagged @zh."""
+    """Performance goal. The project's performance goal (绩效目标, 项目绩效总目标, 全年绩效目标)
+    as written, cleaned of extraction artefacts, tagged @zh; of a department-level target
+    table (jx:DepartmentTargetTable), the department's overall goal (总体绩效目标)."""
+
+    goalOutcome: URIRef
+    """Goal outcome. What the project actually achieved against its goal in the budget year
+    (全年目标实际完成情况), as written, tagged @zh."""
 
     inYear: URIRef
     """In year. The budget year of a series year."""
@@ -298,9 +382,21 @@ class JX(DefinedNamespace):
     and without scaling by the unit (1.5 for "1.5万册"). Absent when the value is not a single
     quantity."""
 
+    percentReading: URIRef
+    """Reading as a percentage. A rate that a spreadsheet stored as a fraction (1 for 100 %, 0.95
+    for 95 %), read as a percentage: stated when the value is a bare number above 0 and at
+    most 1 and the indicator's name ends in 率 or 满意度, its category is a satisfaction one,
+    or the unit column says %. jx:rawValue and jx:numericValue keep the number as written; the
+    reading is warned (jxsh:FractionRateShape), never put in their place."""
+
+    plannedFunds: URIRef
+    """Planned funds. The funds a key task is to receive (拟投入的资金) in 万元; absent where the
+    cell is empty."""
+
     position: URIRef
-    """Position. The indicator's 1-based position within its project, counted in the order the
-    table lists them."""
+    """Position. The indicator's 1-based position within its project (or within a
+    department-level target table), counted in the order the table lists them; of a key task,
+    its position among the key tasks."""
 
     projectCount: URIRef
     """Project count. How many projects the series has that year, counting those with an amount."""
@@ -310,12 +406,20 @@ class JX(DefinedNamespace):
     in row order, separated by " / "."""
 
     rawValue: URIRef
-    """Value as written. The target value as written, cleaned of extraction artefacts, e.g.
-    "不少于1000次"."""
+    """Value as written. The target value (or the actual value, jx:ActualValue) as written,
+    cleaned of extraction artefacts, e.g. "不少于1000次"; a number cell of a spreadsheet as
+    its number (float noise rounded to six decimals: 82800.92 for 82800.920000000001)."""
+
+    remark: URIRef
+    """Remark. The indicator's remark (备注) as written; absent where the cell is empty."""
 
     rowNumber: URIRef
     """Row number. The project's 1-based position among the project rows of its document (total
     and unit subtotal rows are not counted)."""
+
+    section: URIRef
+    """Section. The heading a table field stands under, as written, e.g. "部门预算支出",
+    "收入来源", "项目资金来源", "项目支出明细", "绩效指标"."""
 
     seriesAmount: URIRef
     """Series amount. The total amount (万元) of the series' projects that year."""
@@ -326,11 +430,33 @@ class JX(DefinedNamespace):
 
     sourceLine: URIRef
     """Source line. The 1-based line number, in the source file, of the row a project, a unit
-    budget or a budget document (its total row, 合计) was read from."""
+    budget or a budget document (its total row, 合计) was read from; in a spreadsheet, the row
+    number in its sheet (jx:sourceSheet), also of an indicator, a key task or a table field."""
+
+    sourceSheet: URIRef
+    """Source sheet. The name of the spreadsheet sheet a document was read from; jx:sourceLine
+    numbers rows within it."""
+
+    taskContent: URIRef
+    """Task content. What a key task does (主要实施内容), as written, tagged @zh."""
+
+    unitColumnText: URIRef
+    """Unit column as written. The unit as written in a column of its own (计量单位), e.g. "个",
+    "%", or "无" (none). It is the unit of the target and of the actual value; jx:unitText is
+    read from it."""
 
     unitText: URIRef
     """Unit as written. The unit as written after the number, e.g. "人次", "%", "小时", "万人次",
-    "亿元"."""
+    "亿元"; where the layout gives the unit in a column of its own (计量单位), that column's
+    unit (none for "无")."""
+
+    valueText: URIRef
+    """Value as written. A table field's value as written (a number cell as its number, float
+    noise rounded to six decimals); absent where the cell is empty."""
+
+    weight: URIRef
+    """Weight. The indicator's weight in the self-evaluation's score (指标权重), in points out of
+    100."""
 
     writtenNumber: URIRef
     """Written number. The number the table printed before the indicator (e.g. 3 for "3、"). It

@@ -60,11 +60,13 @@ _ROW_TEMPLATES: dict[str, dict[str, str]] = {
         "project": "项目{label}（第 {line} 行，序号 {row}）",
         "unit": "单位小计{label}（第 {line} 行）",
         "document": "绩效目标表{label}（合计行，第 {line} 行）",
+        "table": "{label}",
     },
     "en": {
         "project": "project {label} (line {line}, row {row})",
         "unit": "unit budget {label} (line {line})",
         "document": "document {label} (total row, line {line})",
+        "table": "{label}",
     },
 }
 
@@ -73,18 +75,18 @@ _ROW_TEMPLATES: dict[str, dict[str, str]] = {
 class Location:
     """Where a result is: a project row (and indicator, target), a subtotal, the total row…"""
 
-    kind: str  # "project", "unit", "document" or "other"
+    kind: str  # "project", "unit", "document", "table" (its own indicators) or "other"
     node: str
     label: str | None = None
     line: int | None = None
     row: int | None = None
     indicator: int | None = None
     indicator_name: str | None = None
-    target: str | None = None  # "annual" or "period"
+    target: str | None = None  # "annual", "period" or "actual"
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
-        order = {"document": 0, "unit": 1, "project": 1, "other": 2}[self.kind]
+        order = {"document": 0, "table": 0, "unit": 1, "project": 1, "other": 2}[self.kind]
         return (order, self.line if self.line is not None else 1 << 30, self.node)
 
     def group(self, lang: str) -> str:
@@ -103,8 +105,9 @@ class Location:
             parts.append(f"指标 {self.indicator}{name}" if lang == "zh" else
                          f"indicator {self.indicator} {name}".rstrip())  # fmt: skip
         if self.target is not None:
-            zh = {"annual": "年度指标值", "period": "实施周期指标值"}
-            en = {"annual": "annual target", "period": "implementation-period target"}
+            zh = {"annual": "年度指标值", "period": "实施周期指标值", "actual": "全年完成值"}
+            en = {"annual": "annual target", "period": "implementation-period target",
+                  "actual": "actual value"}  # fmt: skip
             parts.append((zh if lang == "zh" else en)[self.target])
         return ("，" if lang == "zh" else ", ").join(parts)
 
@@ -120,7 +123,11 @@ def locate(data: Graph, focus: Node) -> Location:
     target = None
     indicator: Node | None = None
     node: Node = focus
-    for kind, prop in (("annual", JX.annualTarget), ("period", JX.periodTarget)):
+    for kind, prop in (
+        ("annual", JX.annualTarget),
+        ("period", JX.periodTarget),
+        ("actual", JX.actualValue),
+    ):
         owner = next(data.subjects(prop, focus), None)
         if owner is not None:
             target, indicator = kind, owner
@@ -131,7 +138,9 @@ def locate(data: Graph, focus: Node) -> Location:
         node = next(data.subjects(JX.hasIndicator, indicator), indicator)
     types = set(data.objects(node, RDF.type))
     kind = (
-        "project"
+        "table"
+        if JX.DepartmentTargetTable in types
+        else "project"
         if JX.Project in types or indicator is not None
         else "unit"
         if JX.UnitBudget in types
@@ -276,9 +285,9 @@ def _messages(
 
 
 def _is_part(data: Graph, node: Node | None) -> bool:
-    """Whether ``node`` is an indicator or a target (a part of a project row)."""
+    """Whether ``node`` is an indicator, a target or an actual value (a part of a project row)."""
     return isinstance(node, URIRef) and any(
-        (node, RDF.type, cls) in data for cls in (JX.Indicator, JX.Target)
+        (node, RDF.type, cls) in data for cls in (JX.Indicator, JX.Target, JX.ActualValue)
     )
 
 

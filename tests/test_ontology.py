@@ -269,7 +269,14 @@ def test_provenance_classes(ontology: Graph) -> None:
 
 def test_amounts_are_sub_properties_of_amount(ontology: Graph) -> None:
     amounts = set(ontology.subjects(RDFS.subPropertyOf, JX.amount))
-    assert amounts == {JX.amountTotal, JX.amountFiscal, JX.amountSpecialAccount, JX.amountOther}
+    assert amounts == {
+        JX.amountTotal,
+        JX.amountFiscal,
+        JX.amountSpecialAccount,
+        JX.amountOther,
+        JX.amountExecuted,
+        JX.plannedFunds,
+    }
 
 
 def test_series_member_is_the_inverse_of_series(ontology: Graph) -> None:
