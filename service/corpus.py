@@ -29,9 +29,9 @@ from rdflib import URIRef
 
 from jixiao.ingest.errors import JixiaoError
 from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.mapping import MappedDocument, map_table
+from jixiao.ingest.mapping import MappedDocument
 from jixiao.ingest.overrides import Overrides
-from jixiao.ingest.readers import read_source_table
+from jixiao.ingest.source import read_and_map
 
 from .linking import update_series
 from .loader import MAX_INPUT_BYTES, IngestResult, read_source
@@ -129,8 +129,8 @@ def _prepare(
         started = time.perf_counter()
         path = Path(path_text)
         try:
-            table = read_source_table(read_source(path, max_bytes), path.name)
-            mapped = map_table(table, year, minter)
+            read = read_and_map(read_source(path, max_bytes), path.name, year, minter)
+            mapped = read.mapped
         except JixiaoError as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             out.append(_Prepared(path.name, None, reason, seconds=time.perf_counter() - started))
@@ -140,9 +140,9 @@ def _prepare(
                 path.name,
                 mapped,
                 None,
-                units=len(table.units),
-                projects=len(table.projects),
-                indicators=sum(len(p.indicators) for p in table.projects),
+                units=read.units,
+                projects=read.projects,
+                indicators=read.indicators,
                 seconds=time.perf_counter() - started,
             )
         )

@@ -16,9 +16,9 @@ from rdflib import URIRef
 
 from jixiao.ingest.errors import ValidationFailed
 from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.mapping import MappedDocument, map_table
+from jixiao.ingest.mapping import MappedDocument
 from jixiao.ingest.overrides import Overrides
-from jixiao.ingest.readers import read_source_table
+from jixiao.ingest.source import read_and_map
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import validate_document
 
@@ -59,7 +59,7 @@ class IngestResult:
 
 def map_source(data: bytes, source_name: str, year: int, minter: IriMinter) -> MappedDocument:
     """Read and map one source document (pure; raises :class:`InputError`)."""
-    return map_table(read_source_table(data, source_name), check_year(year), minter)
+    return read_and_map(data, source_name, check_year(year), minter).mapped
 
 
 def load_mapped(mapped: MappedDocument, store: Store, minter: IriMinter) -> None:
@@ -108,8 +108,8 @@ def ingest_bytes(
     refused with :class:`ValidationFailed`, whose ``report`` says why, row by row.
     """
     started = time.perf_counter()
-    table = read_source_table(data, source_name)
-    mapped = map_table(table, check_year(year), minter)
+    read = read_and_map(data, source_name, check_year(year), minter)
+    mapped = read.mapped
     validate_mapped(mapped, minter, f"{source_name} ({mapped.year})", fail_on)
     from .linking import update_series
     from .store import load_vocabulary
@@ -120,9 +120,9 @@ def ingest_bytes(
     return IngestResult(
         document=mapped.iri,
         year=mapped.year,
-        units=len(table.units),
-        projects=len(table.projects),
-        indicators=sum(len(p.indicators) for p in table.projects),
+        units=read.units,
+        projects=read.projects,
+        indicators=read.indicators,
         triples=len(mapped.triples) + len(mapped.organization_triples),
         seconds=time.perf_counter() - started,
     )

@@ -33,8 +33,8 @@ from rdflib.namespace import SH
 
 from jixiao.ingest.errors import InputError, UsageError
 from jixiao.ingest.iris import DEFAULT_BASE, IriMinter
-from jixiao.ingest.mapping import MappedDocument, map_table
-from jixiao.ingest.readers import read_source_table
+from jixiao.ingest.mapping import MappedDocument
+from jixiao.ingest.source import read_and_map
 from jixiao.ontology import vocabulary_graph
 
 from .checks import CompiledShapes
@@ -367,6 +367,6 @@ def validate_source(
     extra: ExtraShapes | None = None,
 ) -> Report:
     """Read, map and validate one source table (:class:`InputError` if it cannot be read)."""
-    mapped = map_table(read_source_table(data, source_name), year, IriMinter(base_iri))
+    mapped = read_and_map(data, source_name, year, IriMinter(base_iri)).mapped
     title = f"{source_name} ({year})"
     return validate_document(mapped, base_iri=base_iri, title=title, engine=engine, extra=extra)
