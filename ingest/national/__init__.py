@@ -23,7 +23,10 @@ LAYOUT_NAMES: dict[Layout, str] = {
 
 # Words that only a sheet of that layout holds (each set must be found whole).
 _SIGNS: dict[Layout, tuple[frozenset[str], ...]] = {
-    "department": (frozenset({"年度重点工作任务", "三级指标"}), frozenset({"总体绩效目标", "部门名称"})),
+    "department": (
+        frozenset({"年度重点工作任务", "三级指标"}),
+        frozenset({"总体绩效目标", "部门名称"}),
+    ),
     "application": (frozenset({"项目绩效总目标", "指标内容"}),),
     "self-evaluation": (frozenset({"全年完成值", "评价标准", "指标类型"}),),
 }

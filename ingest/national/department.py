@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..readers import Sheet
 from .cells import cell_number, cell_text, joined, text_at
 from .grid import Block, blocks, find, header_columns, indicator_rows, key, title_and_year
-from .model import KeyTask, NationalTable, TableField
+from .model import KeyTask, NationalTable, TableField, TableIndicator
 
 __all__ = ["LABELS", "read_department"]
 
@@ -111,7 +111,7 @@ def read_department(
     goal = ""
     fields: list[TableField] = []
     tasks: list[KeyTask] = []
-    indicators = []
+    indicators: list[TableIndicator] = []
     for block in blocks(sheet, label_column, label_row):
         right = text_at(sheet, block.row, label_column + 1)
         if block.label == "部门名称":
@@ -122,9 +122,7 @@ def read_department(
             tasks = _tasks(sheet, block, source)
         elif block.label == "绩效指标":
             columns = header_columns(sheet, block.row, _INDICATOR_COLUMNS, source)
-            indicators, empty = indicator_rows(
-                sheet, block.rows[1:], columns, "绩效指标", source
-            )
+            indicators, empty = indicator_rows(sheet, block.rows[1:], columns, "绩效指标", source)
             fields += empty
         elif block.label == "预算整体情况":
             fields += _pairs(sheet, block, label_column, None)

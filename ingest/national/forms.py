@@ -11,12 +11,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..errors import InputError
-from ..readers import Sheet
+from ..readers import CellValue, Sheet
 from .cells import cell_number, cell_text, joined, text_at
 from .grid import blocks, find, header_columns, indicator_rows, key, title_and_year, written_value
 from .model import FormProject, NationalTable, TableField, TableIndicator
 
-__all__ = ["APPLICATION_LABELS", "SELF_EVALUATION_LABELS", "read_application", "read_self_evaluation"]
+__all__ = [
+    "APPLICATION_LABELS",
+    "SELF_EVALUATION_LABELS",
+    "read_application",
+    "read_self_evaluation",
+]
 
 # Labels of the opening pairs; the first five have terms of their own.
 _PAIR_LABELS = frozenset(
@@ -133,7 +138,9 @@ def read_application(
             goal = text_at(sheet, block.row, label_column + 2)
         elif block.label == "项目年度绩效指标":
             header = next(
-                row for row in block.rows if key(text_at(sheet, row, label_column + 2)) == "一级指标"
+                row
+                for row in block.rows
+                if key(text_at(sheet, row, label_column + 2)) == "一级指标"
             )
             columns = header_columns(sheet, header, _APPLICATION_INDICATORS, source)
             rows = range(header + 1, block.last + 1)
@@ -189,9 +196,7 @@ def _line_blocks(
             value = sheet.cell(row, columns["amount"])
             if not line and not cell_text(value):
                 continue
-            fields.append(
-                TableField(row, line, cell_text(value), heading, cell_number(value))
-            )
+            fields.append(TableField(row, line, cell_text(value), heading, cell_number(value)))
         return fields
     inner = label_column + 1
     if any(cell_text(sheet.cell(row, inner)) for row in rows) and label not in _LINES:
@@ -221,7 +226,7 @@ def read_self_evaluation(
     department = _required(pairs, ("项目主管部门",), source)
     unit = _required(pairs, ("项目实施单位", "项目执行单位"), source)
 
-    def below(prefix: str) -> tuple[str, object]:
+    def below(prefix: str) -> tuple[str, CellValue]:
         for row in range(1, header[0]):
             for column in range(1, sheet.width + 1):
                 if key(cell_text(sheet.cell(row, column))).startswith(prefix):
@@ -237,7 +242,9 @@ def read_self_evaluation(
     row = header[0] + 1
     while row <= sheet.height:
         category = joined(text_at(sheet, row, columns["category"]))
-        if key(category) == "合计" or (not category and not cell_text(sheet.cell(row, columns["name"]))):
+        if key(category) == "合计" or (
+            not category and not cell_text(sheet.cell(row, columns["name"]))
+        ):
             break
         indicators.append(_self_indicator(sheet, row, columns, len(indicators) + 1, category))
         row += 1
@@ -248,8 +255,8 @@ def read_self_evaluation(
         row=pairs["项目名称"][0],
         name=name,
         unit=unit,
-        amount_total=cell_number(budget) if budget_text else None,  # type: ignore[arg-type]
-        amount_executed=cell_number(executed) if executed_text else None,  # type: ignore[arg-type]
+        amount_total=cell_number(budget) if budget_text else None,
+        amount_executed=cell_number(executed) if executed_text else None,
         goal=goal,
         goal_outcome=outcome,
         fields=tuple(fields),

@@ -9,6 +9,7 @@ helpers find labels by their text (whitespace and line breaks ignored), never by
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from ..errors import InputError
@@ -82,9 +83,7 @@ def blocks(sheet: Sheet, column: int, start: int, end: int | None = None) -> lis
     """The blocks of the label ``column`` from row ``start``: each non-empty cell heads the
     rows down to the next one (or to the end of its merged range, whichever is further)."""
     end = end or sheet.height
-    heads = [
-        row for row in range(start, end + 1) if cell_text(sheet.cell(row, column)).strip()
-    ]
+    heads = [row for row in range(start, end + 1) if cell_text(sheet.cell(row, column)).strip()]
     found = []
     for i, row in enumerate(heads):
         nxt = heads[i + 1] - 1 if i + 1 < len(heads) else end
@@ -94,7 +93,7 @@ def blocks(sheet: Sheet, column: int, start: int, end: int | None = None) -> lis
 
 
 def header_columns(
-    sheet: Sheet, row: int, wanted: dict[str, tuple[str, ...]], source: str
+    sheet: Sheet, row: int, wanted: Mapping[str, tuple[str, ...]], source: str
 ) -> dict[str, int]:
     """Columns of a header row by their names (each key's first matching name wins)."""
     names = {column: key(text_at(sheet, row, column)) for column in range(1, sheet.width + 1)}
@@ -105,9 +104,7 @@ def header_columns(
                 found[slot] = column
                 break
         else:
-            raise InputError(
-                f"the header row has no column {options[0]}", file=source, line=row
-            )
+            raise InputError(f"the header row has no column {options[0]}", file=source, line=row)
     return found
 
 

@@ -284,6 +284,8 @@ def _parsed(written: WrittenValue, record: TableIndicator, actual: bool) -> Pars
     )
 
 
-def map_national(table: NationalTable, year: int, minter: IriMinter | None = None) -> MappedDocument:
+def map_national(
+    table: NationalTable, year: int, minter: IriMinter | None = None
+) -> MappedDocument:
     """Map a national-layout table of budget year ``year`` to RDF."""
     return _NationalMapper(table, year, minter or IriMinter()).run()
