@@ -141,6 +141,30 @@ class TargetChangeRow(BaseModel):
     unitB: Text
 
 
+class TargetMetRow(BaseModel):
+    """An indicator's target beside its actual value (a self-evaluation), and the verdict."""
+
+    year: Number
+    unitName: Text
+    project: Text = Field(description="IRI of the jx:Project")
+    projectName: Text
+    indicator: Text = Field(description="IRI of the jx:Indicator")
+    position: Number
+    indicatorName: Text
+    category: Text = Field(description="the category as written (指标类型 / 一级指标)")
+    weight: Number = Field(description="the indicator's weight (指标权重), points of 100")
+    target: Text = Field(description="the target as written (指标值)")
+    comparator: Text = Field(description="≥ ≤ > < = ≈ –")
+    targetNumber: Number = Field(description="the target's number as compared")
+    unit: Text
+    actual: Text = Field(description="the actual value as written (全年完成值)")
+    actualNumber: Number = Field(description="the actual value's number as compared")
+    met: Literal["met", "not met", "undetermined"] | None = Field(description="the verdict")
+    comparedAs: Literal["number", "percentage", "same words"] | None = Field(
+        description="how the verdict was reached"
+    )
+
+
 RowT = TypeVar("RowT", bound=BaseModel)
 
 
@@ -179,6 +203,9 @@ Unit = Annotated[
     Query(description="only this funding unit (its name)", examples=["广州市科学技术协会"]),
 ]
 Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
+Year = Annotated[
+    str | None, Query(description="only this budget year (an integer)", examples=["2021"])
+]
 
 
 async def _answer(
@@ -320,3 +347,13 @@ async def target_changes(
     """Targets of recurring projects from yearA to yearB: changed, added and removed."""
     values = {"yearA": yearA, "yearB": yearB, "unitName": unit}
     return await _answer(request, "target-changes", Answer[TargetChangeRow], values, format)
+
+
+@router.get("/target-met", response_model=Answer[TargetMetRow], responses=_CSV)
+async def target_met(
+    request: Request, year: Year = None, unit: Unit = None, format: Format = "json"
+) -> object:
+    """Was the target met? Each indicator with an actual value (a self-evaluation's 全年完成值)
+    beside its target: met, not met, or undetermined (a target in other words)."""
+    values = {"year": None if year is None else check_year(year), "unitName": unit}
+    return await _answer(request, "target-met", Answer[TargetMetRow], values, format)

@@ -43,6 +43,9 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_2025 = ROOT / "ingest" / "seeds" / "gzast-2025-project-performance-targets.txt"
+SELF_EVALUATION = (
+    ROOT / "tests" / "data" / "real-tables" / "chongqing-yuzhong-jiuye-2021-project-selfeval.xlsx"
+)
 USER, PASSWORD = "jixiao", "jixiao-test-password"
 PRIVATE = "http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs"
 JX = "PREFIX jx: <https://w3id.org/jixiao/ontology#>\n"
@@ -179,8 +182,10 @@ def _load_seeds(store: Store, mapped: list[MappedDocument], minter: IriMinter) -
 
 @pytest.fixture(scope="module")
 def mapped() -> list[MappedDocument]:
+    """The seed tables, and the real self-evaluation (for the actual values of target-met)."""
     minter = IriMinter()
-    return [loader.map_source(data, name, year, minter) for data, name, year in loader.seed_files()]
+    sources = [*loader.seed_files(), (SELF_EVALUATION.read_bytes(), SELF_EVALUATION.name, 2021)]
+    return [loader.map_source(data, name, year, minter) for data, name, year in sources]
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +227,7 @@ def _graph_terms(store: Store, graph: str) -> set[str]:
 
 
 def test_seeds_load_and_nothing_foreign_shows(seeded: RemoteStore, embedded: EmbeddedStore) -> None:
-    assert _count(seeded, "?d a jx:BudgetDocument") == 2
+    assert _count(seeded, "?d a jx:BudgetDocument") == 3  # two seeds, one self-evaluation
     assert seeded.named_graphs() == embedded.named_graphs()
     # the union default graph holds jixiao's triples and no system triples of Virtuoso
     assert _count(seeded) == _count(embedded)
@@ -271,7 +276,7 @@ def test_canned_answers_match_the_embedded_store(
 
 
 def test_canned_queries_ran() -> None:
-    assert len(load_queries()) == 9
+    assert len(load_queries()) == 10
 
 
 def test_reingest_by_the_cli_replaces_the_graph(
@@ -327,7 +332,7 @@ def test_cli_query_anonymous_endpoint(virtuoso: Virtuoso, seeded: RemoteStore) -
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["year,n", "2023,45", "2025,19"]
+    assert done.stdout.splitlines() == ["year,n", "2021,1", "2023,45", "2025,19"]
 
 
 def test_dialect_limits_are_reported(virtuoso: Virtuoso, seeded: RemoteStore) -> None:
@@ -379,7 +384,7 @@ async def test_serve_over_virtuoso(virtuoso: Virtuoso, seeded: RemoteStore) -> N
             headers={"Accept": "application/sparql-results+json"},
         )
         assert answer.status_code == 200, answer.text
-        assert answer.json()["results"]["bindings"][0]["n"]["value"] == "2"
+        assert answer.json()["results"]["bindings"][0]["n"]["value"] == "3"
         dump = await client.get("/store", headers={"Accept": "application/n-quads"})
         assert dump.status_code == 200
         assert b"virtrdf" not in dump.content
