@@ -72,3 +72,14 @@ def test_a_sheet_in_no_known_layout_exits_2_naming_file_and_sheet(tmp_path: Path
     assert lines[0].startswith("jixiao: roster-2024.xlsx: sheet 人员: not in a known table layout")
     assert "部门整体预算绩效目标表" in lines[0] and "项目支出绩效自评表" in lines[0]
     assert done.stdout == ""
+
+
+def test_the_readme_shows_what_the_ingest_says(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = [line for line in readme.splitlines() if line.startswith("loaded ") and ".xlsx" in line]
+    assert len(shown) == 3
+    for line in shown:
+        name = line.split()[1]
+        done = run("ingest", str(REAL / name), "--store", str(tmp_path / name))
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.rsplit(" in ", 1)[0] == line.rsplit(" in ", 1)[0]
