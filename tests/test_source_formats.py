@@ -257,7 +257,7 @@ def _truncated_pdf() -> bytes:
 BAD_FILES = [
     ("encrypted.xlsx", _encrypted_xlsx, "encrypted (password-protected)", None),
     ("damaged.xlsx", _damaged_xlsx, "XLSX workbook is corrupt or truncated", None),
-    ("notes.xlsx", _xlsx_with_a_notes_sheet, "sheet 说明: no header row (项目名称", None),
+    ("notes.xlsx", _xlsx_with_a_notes_sheet, "sheet 说明: not in a known table layout", None),
     (
         "encrypted.pdf",
         lambda: encrypted_pdf(MINI),
