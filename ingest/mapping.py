@@ -22,7 +22,7 @@ from .iris import IriMinter
 from .model import Amounts, IndicatorRecord, ProjectRow, SourceTable
 from .targets import ParsedTarget, parse_target
 
-__all__ = ["MappedDocument", "map_table"]
+__all__ = ["MappedDocument", "map_table", "value_triples"]
 
 Triple = tuple[Node, Node, Node]
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
@@ -198,18 +198,7 @@ class _Mapper:
         self.add(iri, RDF.type, JX.Target)
         if parsed.raw:
             self.add(iri, RDFS.label, _zh(parsed.raw))
-        self.add(iri, JX.rawValue, Literal(parsed.raw))
-        if parsed.comparator is not None:
-            self.add(iri, JX.comparator, JX[parsed.comparator.value])
-        for prop_, value in (
-            (JX.numericValue, parsed.value),
-            (JX.minValue, parsed.min_value),
-            (JX.maxValue, parsed.max_value),
-        ):
-            if value is not None:
-                self.add(iri, prop_, _decimal(value))
-        if parsed.unit:
-            self.add(iri, JX.unitText, Literal(parsed.unit))
+        self.out += value_triples(iri, parsed)
 
     def run(self) -> MappedDocument:
         self.organizations()
@@ -218,6 +207,24 @@ class _Mapper:
         for row in self.table.projects:
             self.project(row)
         return MappedDocument(self.doc, self.year, self.department, self.out, self.orgs)
+
+
+def value_triples(iri: URIRef, parsed: ParsedTarget) -> list[Triple]:
+    """A target's (or an actual value's) text as written and as parsed: jx:rawValue,
+    jx:comparator, jx:numericValue or the bounds, jx:unitText."""
+    out: list[Triple] = [(iri, JX.rawValue, Literal(parsed.raw))]
+    if parsed.comparator is not None:
+        out.append((iri, JX.comparator, JX[parsed.comparator.value]))
+    for prop, value in (
+        (JX.numericValue, parsed.value),
+        (JX.minValue, parsed.min_value),
+        (JX.maxValue, parsed.max_value),
+    ):
+        if value is not None:
+            out.append((iri, prop, _decimal(value)))
+    if parsed.unit:
+        out.append((iri, JX.unitText, Literal(parsed.unit)))
+    return out
 
 
 def map_table(table: SourceTable, year: int, minter: IriMinter | None = None) -> MappedDocument:

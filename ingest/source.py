@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .errors import InputError
 from .iris import IriMinter
 from .mapping import MappedDocument, map_table
-from .national import LAYOUT_NAMES, layout_of, read_sheet
+from .national import LAYOUT_NAMES, Origin, layout_of, read_sheet
 from .national.mapping import map_national
 from .readers import Kind, Sheet, read_source_table, read_workbook, sniff
 from .readers.workbook_table import MEDIA_TYPES
@@ -58,14 +58,10 @@ def _national(
             file=source_name,
             sheet=sheet.name,
         )
-    table = read_sheet(
-        sheet,
-        layout,
-        source_name,
-        hashlib.sha256(data).hexdigest(),
-        len(data),
-        MEDIA_TYPES[sniff(data)],
+    origin = Origin(
+        source_name, hashlib.sha256(data).hexdigest(), len(data), MEDIA_TYPES[sniff(data)]
     )
+    table = read_sheet(sheet, layout, origin)
     if table.title_year is not None and table.title_year != year:
         raise InputError(
             f"the title {table.title!r} says {table.title_year}, not the year given ({year})",

@@ -11,9 +11,9 @@ from .cells import origin_cells
 from .department import read_department
 from .forms import read_application, read_self_evaluation
 from .grid import key
-from .model import Layout, NationalTable
+from .model import Layout, NationalTable, Origin
 
-__all__ = ["LAYOUT_NAMES", "NationalTable", "layout_of", "read_sheet"]
+__all__ = ["LAYOUT_NAMES", "NationalTable", "Origin", "layout_of", "read_sheet"]
 
 LAYOUT_NAMES: dict[Layout, str] = {
     "department": "部门整体预算绩效目标表",
@@ -41,13 +41,11 @@ def layout_of(sheet: Sheet) -> Layout | None:
     return None
 
 
-def read_sheet(
-    sheet: Sheet, layout: Layout, source: str, sha256: str, size: int, media_type: str
-) -> NationalTable:
+def read_sheet(sheet: Sheet, layout: Layout, origin: Origin) -> NationalTable:
     """Read ``sheet`` in ``layout`` (raises :class:`~jixiao.ingest.errors.InputError`)."""
     reader = {
         "department": read_department,
         "application": read_application,
         "self-evaluation": read_self_evaluation,
     }[layout]
-    return reader(sheet, source, sha256, size, media_type)
+    return reader(sheet, origin)

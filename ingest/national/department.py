@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..readers import Sheet
 from .cells import cell_number, cell_text, joined, text_at
 from .grid import Block, blocks, find, header_columns, indicator_rows, key, title_and_year
-from .model import KeyTask, NationalTable, TableField, TableIndicator
+from .model import KeyTask, NationalTable, Origin, TableField, TableIndicator
 
 __all__ = ["LABELS", "read_department"]
 
@@ -98,10 +98,9 @@ def _tasks(sheet: Sheet, block: Block, source: str) -> list[KeyTask]:
     return tasks
 
 
-def read_department(
-    sheet: Sheet, source: str, sha256: str, size: int, media_type: str
-) -> NationalTable:
+def read_department(sheet: Sheet, origin: Origin) -> NationalTable:
     """Read a sheet in the 部门整体预算绩效目标表 layout."""
+    source = origin.source_name
     anchor = find(sheet, "部门名称")
     if anchor is None:
         raise InputError("no 部门名称 cell: not a 部门整体预算绩效目标表", file=source)
@@ -138,10 +137,7 @@ def read_department(
         raise InputError("no indicator rows under 绩效指标", file=source)
     return NationalTable(
         layout="department",
-        source_name=source,
-        sha256=sha256,
-        byte_size=size,
-        media_type=media_type,
+        origin=origin,
         sheet=sheet.name,
         title=title,
         title_year=year,

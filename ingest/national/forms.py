@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..readers import CellValue, Sheet
 from .cells import cell_number, cell_text, joined, text_at
 from .grid import blocks, find, header_columns, indicator_rows, key, title_and_year, written_value
-from .model import FormProject, NationalTable, TableField, TableIndicator
+from .model import FormProject, Layout, NationalTable, Origin, TableField, TableIndicator
 
 __all__ = [
     "APPLICATION_LABELS",
@@ -108,20 +108,52 @@ def _required(pairs: dict[str, tuple[int, str]], labels: tuple[str, ...], source
     raise InputError(f"no {labels[0]} given (the cell right of it is empty)", file=source)
 
 
-def read_application(
-    sheet: Sheet, source: str, sha256: str, size: int, media_type: str
+def _form_table(
+    layout: Layout,
+    sheet: Sheet,
+    origin: Origin,
+    title: tuple[str, int | None],
+    pairs: dict[str, tuple[int, str]],
+    fields: list[TableField],
+    indicators: list[TableIndicator],
+    *,
+    amounts: tuple[Decimal | None, Decimal | None],
+    goals: tuple[str, str],
 ) -> NationalTable:
+    """The table of a one-project form: its project named by the opening pairs."""
+    source = origin.source_name
+    name = _required(pairs, ("项目名称",), source)
+    project = FormProject(
+        row=pairs["项目名称"][0],
+        name=name,
+        unit=_required(pairs, ("项目执行单位", "项目实施单位"), source),
+        amount_total=amounts[0],
+        amount_executed=amounts[1],
+        goal=goals[0],
+        goal_outcome=goals[1],
+        fields=tuple(fields),
+        indicators=tuple(indicators),
+    )
+    return NationalTable(
+        layout=layout,
+        origin=origin,
+        sheet=sheet.name,
+        title=title[0],
+        title_year=title[1],
+        department=_required(pairs, ("项目主管部门",), source),
+        project=project,
+    )
+
+
+def read_application(sheet: Sheet, origin: Origin) -> NationalTable:
     """Read a sheet in the 项目（绩效目标）申报表 layout."""
+    source = origin.source_name
     title, year = title_and_year(sheet, "申报表")
     first_block = find(sheet, "项目资金来源") or find(sheet, "项目绩效总目标")
     if first_block is None:
         raise InputError("no 项目资金来源 or 项目绩效总目标 cell: not a 项目申报表", file=source)
     pairs = _opening_pairs(sheet, range(1, first_block[0]))
     fields = _pair_fields(pairs)
-    name = _required(pairs, ("项目名称",), source)
-    department = _required(pairs, ("项目主管部门",), source)
-    unit = _required(pairs, ("项目执行单位", "项目实施单位"), source)
-    row_of_name = pairs["项目名称"][0]
     this_year = pairs.get("项目当年预算", (0, ""))
     total = _amount(this_year[1], "项目当年预算", this_year[0], source)
     fields = [
@@ -150,29 +182,10 @@ def read_application(
             fields += _line_blocks(sheet, block.label, block.rows, label_column, source)
     if not indicators:
         raise InputError("no indicator rows under 项目年度绩效指标", file=source)
-    project = FormProject(
-        row=row_of_name,
-        name=name,
-        unit=unit,
-        amount_total=total,
-        amount_executed=None,
-        goal=goal,
-        goal_outcome="",
-        fields=tuple(fields),
-        indicators=tuple(indicators),
-    )
-    return NationalTable(
-        layout="application",
-        source_name=source,
-        sha256=sha256,
-        byte_size=size,
-        media_type=media_type,
-        sheet=sheet.name,
-        title=title,
-        title_year=year,
-        department=department,
-        project=project,
-    )
+    return _form_table(
+        "application", sheet, origin, (title, year), pairs, fields, indicators,
+        amounts=(total, None), goals=(goal, ""),
+    )  # fmt: skip
 
 
 def _line_blocks(
@@ -212,19 +225,15 @@ def _line_blocks(
     return fields
 
 
-def read_self_evaluation(
-    sheet: Sheet, source: str, sha256: str, size: int, media_type: str
-) -> NationalTable:
+def read_self_evaluation(sheet: Sheet, origin: Origin) -> NationalTable:
     """Read a sheet in the 项目支出绩效自评表 layout."""
+    source = origin.source_name
     title, year = title_and_year(sheet, "自评表")
     header = find(sheet, "指标类型")
     if header is None:
         raise InputError("no 指标类型 header: not a 项目支出绩效自评表", file=source)
     pairs = _opening_pairs(sheet, range(1, header[0]))
     fields = _pair_fields(pairs)
-    name = _required(pairs, ("项目名称",), source)
-    department = _required(pairs, ("项目主管部门",), source)
-    unit = _required(pairs, ("项目实施单位", "项目执行单位"), source)
 
     def below(prefix: str) -> tuple[str, CellValue]:
         for row in range(1, header[0]):
@@ -251,29 +260,14 @@ def read_self_evaluation(
     fields += _rest(sheet, row, columns)
     if not indicators:
         raise InputError("no indicator rows under 指标类型", file=source, line=header[0])
-    project = FormProject(
-        row=pairs["项目名称"][0],
-        name=name,
-        unit=unit,
-        amount_total=cell_number(budget) if budget_text else None,
-        amount_executed=cell_number(executed) if executed_text else None,
-        goal=goal,
-        goal_outcome=outcome,
-        fields=tuple(fields),
-        indicators=tuple(indicators),
+    amounts = (
+        cell_number(budget) if budget_text else None,
+        cell_number(executed) if executed_text else None,
     )
-    return NationalTable(
-        layout="self-evaluation",
-        source_name=source,
-        sha256=sha256,
-        byte_size=size,
-        media_type=media_type,
-        sheet=sheet.name,
-        title=title,
-        title_year=year,
-        department=department,
-        project=project,
-    )
+    return _form_table(
+        "self-evaluation", sheet, origin, (title, year), pairs, fields, indicators,
+        amounts=amounts, goals=(goal, outcome),
+    )  # fmt: skip
 
 
 def _self_indicator(

@@ -11,8 +11,6 @@ department layout, of the project in the others), ``…/annual``, ``…/actual``
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV
 from rdflib.term import Node
@@ -20,7 +18,7 @@ from rdflib.term import Node
 from jixiao.ontology import JX, JXC, category_by_notation, category_for_label, category_level
 
 from ..iris import IriMinter, name_key
-from ..mapping import IANA, MappedDocument, Triple
+from ..mapping import IANA, MappedDocument, Triple, _decimal, _integer, _zh, value_triples
 from ..targets import Comparator, ParsedTarget, parse_target
 from .model import NationalTable, TableField, TableIndicator, WrittenValue
 
@@ -38,18 +36,6 @@ _COMPARATORS = {
     ">": Comparator.MORE_THAN, "<": Comparator.LESS_THAN, "=": Comparator.EXACTLY,
     "＝": Comparator.EXACTLY,
 }  # fmt: skip
-
-
-def _zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
-
-
-def _integer(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
-
-
-def _decimal(value: Decimal) -> Literal:
-    return Literal(value, datatype=XSD.decimal)
 
 
 def _categories(
@@ -116,11 +102,12 @@ class _NationalMapper:
         self.add(doc, PROV.wasDerivedFrom, source)
         self.add(source, RDF.type, JX.SourceFile)
         self.add(source, RDF.type, DCAT.Distribution)
-        self.add(source, RDFS.label, Literal(t.source_name))
-        self.add(source, JX.fileName, Literal(t.source_name))
-        self.add(source, JX.sha256, Literal(t.sha256))
-        self.add(source, DCAT.byteSize, Literal(t.byte_size, datatype=XSD.nonNegativeInteger))
-        self.add(source, DCAT.mediaType, IANA[t.media_type])
+        origin = t.origin
+        self.add(source, RDFS.label, Literal(origin.source_name))
+        self.add(source, JX.fileName, Literal(origin.source_name))
+        self.add(source, JX.sha256, Literal(origin.sha256))
+        self.add(source, DCAT.byteSize, Literal(origin.byte_size, datatype=XSD.nonNegativeInteger))
+        self.add(source, DCAT.mediaType, IANA[origin.media_type])
         if t.goal:
             self.add(doc, JX.goal, _zh(t.goal))
         for field in t.fields:
@@ -234,18 +221,7 @@ class _NationalMapper:
             label += parsed.unit
         if label:
             self.add(iri, RDFS.label, _zh(label))
-        self.add(iri, JX.rawValue, Literal(written.raw))
-        if parsed.comparator is not None:
-            self.add(iri, JX.comparator, JX[parsed.comparator.value])
-        for prop, value in (
-            (JX.numericValue, parsed.value),
-            (JX.minValue, parsed.min_value),
-            (JX.maxValue, parsed.max_value),
-        ):
-            if value is not None:
-                self.add(iri, prop, _decimal(value))
-        if parsed.unit:
-            self.add(iri, JX.unitText, Literal(parsed.unit))
+        self.out += value_triples(iri, parsed)
         if written.percent is not None:
             self.add(iri, JX.percentReading, _decimal(written.percent))
 

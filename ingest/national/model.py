@@ -23,6 +23,7 @@ __all__ = [
     "KeyTask",
     "Layout",
     "NationalTable",
+    "Origin",
     "TableField",
     "TableIndicator",
     "WrittenValue",
@@ -101,14 +102,21 @@ class FormProject:
 
 
 @dataclass(frozen=True, slots=True)
-class NationalTable:
-    """A whole sheet in one of the national layouts, as read from one source file."""
+class Origin:
+    """The file a table is read from: its name, SHA-256, size and media type."""
 
-    layout: Layout
     source_name: str
     sha256: str
     byte_size: int
     media_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class NationalTable:
+    """A whole sheet in one of the national layouts, as read from one source file."""
+
+    layout: Layout
+    origin: Origin
     sheet: str
     title: str
     title_year: int | None  # the year the title states ("2024年…"), if it states one
