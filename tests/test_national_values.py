@@ -267,3 +267,29 @@ def test_a_sheet_in_no_known_layout_is_refused_naming_file_and_sheet() -> None:
 def test_a_title_of_another_year_is_refused() -> None:
     with pytest.raises(InputError, match="says 2024, not the year given"):
         read_and_map((REAL / DEPT_2024).read_bytes(), DEPT_2024, 2023, IriMinter())
+
+
+def test_a_workbook_of_two_national_tables_is_refused() -> None:
+    import io
+
+    book = openpyxl.load_workbook(REAL / SELF_EVALUATION)
+    book.copy_worksheet(book.worksheets[0])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(InputError, match=r"one table per workbook .* 2 sheets"):
+        read_and_map(out.getvalue(), "two.xlsx", 2021, IriMinter())
+
+
+def test_each_real_sheet_is_told_by_its_words() -> None:
+    from jixiao.ingest.national import layout_of
+    from jixiao.ingest.readers import read_workbook
+
+    layouts = {
+        name: layout_of(read_workbook((REAL / name).read_bytes(), name)[0]) for name in YEARS
+    }
+    assert layouts == {
+        DEPT_2024: "department",
+        DEPT_2023: "department",
+        APPLICATION: "application",
+        SELF_EVALUATION: "self-evaluation",
+    }
