@@ -60,13 +60,13 @@ _ROW_TEMPLATES: dict[str, dict[str, str]] = {
         "project": "项目{label}（第 {line} 行，序号 {row}）",
         "unit": "单位小计{label}（第 {line} 行）",
         "document": "绩效目标表{label}（合计行，第 {line} 行）",
-        "table": "{label}",
+        "table": "部门整体预算绩效目标表{label}",
     },
     "en": {
         "project": "project {label} (line {line}, row {row})",
         "unit": "unit budget {label} (line {line})",
         "document": "document {label} (total row, line {line})",
-        "table": "{label}",
+        "table": "department-level target table {label}",
     },
 }
 

@@ -192,6 +192,11 @@ def test_a_category_under_the_wrong_level_1_is_kept_as_written_and_warned() -> N
          "基层服务覆盖范围"]
     )  # fmt: skip
     assert report(DEPT_2024).conforms
+    first = report(DEPT_2024).results[0]  # the report names the table, not a project
+    assert first.message("en").startswith(
+        "department-level target table “湛江市人力资源和社会保障局"
+    )
+    assert first.message("zh").startswith("部门整体预算绩效目标表“湛江市")
 
 
 def test_a_category_outside_the_scheme_keeps_its_text_with_a_warning() -> None:
