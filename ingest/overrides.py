@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from jixiao.ingest.errors import InputError
 
 __all__ = ["Override", "Overrides", "ProjectRef", "load_overrides", "parse_overrides"]
 

@@ -16,10 +16,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .errors import InputError
-from .indicators import IndicatorCellError, split_indicators
-from .model import Amounts, ProjectRow, SourceTable, TotalRow, UnitRow
-from .text import clean_amount, clean_text
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.indicators import IndicatorCellError, split_indicators
+from jixiao.ingest.model import Amounts, ProjectRow, SourceTable, TotalRow, UnitRow
+from jixiao.ingest.text import clean_amount, clean_text
 
 __all__ = ["COLUMNS", "decode", "read_table"]
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, combinations, count
 
-from .iris import name_key
-from .names import Method, compare_names, match_indicator_names, normalize_name
-from .overrides import Overrides
+from jixiao.ingest.iris import name_key
+from jixiao.ingest.names import Method, compare_names, match_indicator_names, normalize_name
+from jixiao.ingest.overrides import Overrides
 
 __all__ = [
     "INDICATOR_THRESHOLD",

@@ -16,10 +16,9 @@ from collections.abc import Iterable, Sequence
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.term import Node
 
+from jixiao.ingest.iris import IriMinter
+from jixiao.ingest.series import IndicatorLink, Series
 from jixiao.ontology import JX
-
-from .iris import IriMinter
-from .series import IndicatorLink, Series
 
 __all__ = ["series_triples"]
 

@@ -44,16 +44,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .synthetic_plan import CorpusPlan, DepartmentPlan, UnitPlan, plan_corpus
-from .synthetic_render import render_table
-from .synthetic_tables import (
+from jixiao.ingest.synthetic_plan import CorpusPlan, DepartmentPlan, UnitPlan, plan_corpus
+from jixiao.ingest.synthetic_render import render_table
+from jixiao.ingest.synthetic_tables import (
     SyntheticIndicator,
     SyntheticProject,
     SyntheticTable,
     SyntheticUnit,
     department_tables,
 )
-from .synthetic_vocabulary import TARGET_FORMS
+from jixiao.ingest.synthetic_vocabulary import TARGET_FORMS
 
 __all__ = [
     "TARGET_FORMS",

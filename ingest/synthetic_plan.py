@@ -12,8 +12,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from .synthetic_triple_counts import DOCUMENT_TRIPLES, PROJECT_ESTIMATE, UNIT_TRIPLES
-from .synthetic_vocabulary import AGENCIES, CITIES, DISTRICTS, DOMAIN_UNITS, GENERIC_UNITS
+from jixiao.ingest.synthetic_triple_counts import DOCUMENT_TRIPLES, PROJECT_ESTIMATE, UNIT_TRIPLES
+from jixiao.ingest.synthetic_vocabulary import (
+    AGENCIES,
+    CITIES,
+    DISTRICTS,
+    DOMAIN_UNITS,
+    GENERIC_UNITS,
+)
 
 __all__ = [
     "CorpusPlan",

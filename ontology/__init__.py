@@ -21,24 +21,49 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from ._jx import JX
+from jixiao.ontology._jx import JX
 
 __all__ = [
     "JX",
     "JXC",
     "ONTOLOGY_IRI",
     "ONTOLOGY_TTL",
+    "PREFIXES",
     "SCHEME_IRI",
     "SCHEME_TTL",
     "category_by_notation",
     "category_for_label",
     "category_level",
+    "sparql_prologue",
     "vocabulary_graph",
 ]
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/jixiao/ontology")
 SCHEME_IRI = URIRef("https://w3id.org/jixiao/indicator-category")
 JXC = Namespace("https://w3id.org/jixiao/indicator-category/")
+
+# The one prefix map: Turtle and JSON-LD output, SPARQL prologues, the query page, CURIEs.
+PREFIXES: dict[str, str] = {
+    "jx": str(JX),
+    "jxc": str(JXC),
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+}
+
+
+def sparql_prologue(*names: str) -> str:
+    """``PREFIX`` lines for ``names`` (every prefix of :data:`PREFIXES` when none is named),
+    aligned, each ending in a newline."""
+    names = names or tuple(PREFIXES)
+    width = max(len(n) for n in names) + 1
+    return "".join(f"PREFIX {(n + ':').ljust(width)} <{PREFIXES[n]}>\n" for n in names)
+
 
 ONTOLOGY_TTL = Path(__file__).with_name("jixiao.ttl")
 SCHEME_TTL = Path(__file__).with_name("indicator-scheme.ttl")

@@ -24,11 +24,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from jixiao.ingest.errors import UsageError
-
-from .canned import CannedQuery, QueryRows, load_queries, run_canned
-from .encoding import accepts_gzip, gzipped, respond
-from .loader import check_year
-from .operations import StoreCache
+from jixiao.service.canned import CannedQuery, QueryRows, load_queries, run_canned
+from jixiao.service.encoding import accepts_gzip, gzipped, respond
+from jixiao.service.loader import check_year
+from jixiao.service.operations import StoreCache
 
 __all__ = ["COMPUTING_AT_ONCE", "router"]
 

@@ -16,16 +16,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.ingest.errors import JixiaoError
-
-from . import linked_data, operations, pages, void
-from .api import router as api_router
-from .graph_store import router as graph_store_router
-from .query_runner import WorkerPool, open_runner
-from .series_page import router as series_page_router
-from .settings import Settings
-from .sparql import router as sparql_router
-from .store import load_vocabulary, open_store
-from .validation import router as validation_router
+from jixiao.service import linked_data, operations, pages, void
+from jixiao.service.api import router as api_router
+from jixiao.service.graph_store import router as graph_store_router
+from jixiao.service.query_runner import WorkerPool, open_runner
+from jixiao.service.series_page import router as series_page_router
+from jixiao.service.settings import Settings
+from jixiao.service.sparql import router as sparql_router
+from jixiao.service.store import load_vocabulary, open_store
+from jixiao.service.validation import router as validation_router
 
 __all__ = ["create_app"]
 

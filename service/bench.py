@@ -21,12 +21,11 @@ from pathlib import Path
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
+from jixiao.service.bench_report import render
+from jixiao.service.bench_scale import bench_size
+from jixiao.service.loader import ingest_bytes, seed_files
+from jixiao.service.store import EmbeddedStore
 from jixiao.shapes.validate import validate_document
-
-from .bench_report import render
-from .bench_scale import bench_size
-from .loader import ingest_bytes, seed_files
-from .store import EmbeddedStore
 
 __all__ = ["main"]
 

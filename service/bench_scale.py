@@ -28,10 +28,10 @@ from pathlib import Path
 import httpx
 
 from jixiao.ingest.iris import IriMinter
-
-from .bench_report import REPLICA_WAIT_S
-from .canned import load_queries
-from .processes import free_port, running
+from jixiao.ontology import sparql_prologue
+from jixiao.service.bench_report import REPLICA_WAIT_S
+from jixiao.service.canned import load_queries
+from jixiao.service.processes import free_port, running
 
 __all__ = ["bench_size", "canned_texts"]
 
@@ -53,7 +53,7 @@ def canned_texts(store_query: Callable[[str], list[object]]) -> dict[str, str]:
     Years: the two budget years with the most documents, earlier first.
     """
     rows = store_query(
-        "PREFIX jx: <https://w3id.org/jixiao/ontology#> SELECT ?y (COUNT(?d) AS ?n) WHERE "
+        sparql_prologue("jx") + "SELECT ?y (COUNT(?d) AS ?n) WHERE "
         "{ ?d a jx:BudgetDocument ; jx:budgetYear ?y } GROUP BY ?y ORDER BY DESC(?n) ?y"
     )
     years = sorted(int(r[0]) for r in rows[:2])  # type: ignore[index]
@@ -137,8 +137,8 @@ def _ingest(corpus: Path, store: Path) -> dict[str, object]:
 
 
 def _child_ingest(corpus: Path, store_path: Path) -> None:
-    from .corpus import ingest_corpus, sources_in
-    from .store import EmbeddedStore
+    from jixiao.service.corpus import ingest_corpus, sources_in
+    from jixiao.service.store import EmbeddedStore
 
     sources = sources_in([corpus])
     store = EmbeddedStore(store_path)
@@ -166,10 +166,9 @@ def _child_ingest(corpus: Path, store_path: Path) -> None:
 
 def _validation(corpus: Path, repeat: int) -> dict[str, object]:
     """Validation alone, all documents of the corpus mapped first, with the default engine."""
+    from jixiao.service.corpus import sources_in
+    from jixiao.service.loader import map_source, read_source
     from jixiao.shapes.validate import validate_documents
-
-    from .corpus import sources_in
-    from .loader import map_source, read_source
 
     minter = IriMinter()
     mapped = [
@@ -186,8 +185,8 @@ def _validation(corpus: Path, repeat: int) -> dict[str, object]:
 
 
 def _linking(store_path: Path, repeat: int) -> dict[str, float]:
-    from .linking import update_series
-    from .store import EmbeddedStore
+    from jixiao.service.linking import update_series
+    from jixiao.service.store import EmbeddedStore
 
     store = EmbeddedStore(store_path)
     times = []
@@ -204,7 +203,7 @@ def _value(term: object) -> str | None:
 
 
 def _in_process(store_path: Path, runs: int) -> tuple[dict[str, str], dict[str, dict[str, float]]]:
-    from .store import EmbeddedStore
+    from jixiao.service.store import EmbeddedStore
 
     store = EmbeddedStore(store_path, read_only=True)
 
@@ -286,7 +285,7 @@ def _load_test(url: str, clients: int, seconds: float) -> dict[str, object]:
     """``clients`` concurrent clients on /id/ pages and a canned query (see :mod:`.loadgen`)."""
     from dataclasses import asdict
 
-    from .loadgen import run_load, site_mix
+    from jixiao.service.loadgen import run_load, site_mix
 
     return asdict(run_load(url, site_mix(url), clients=clients, duration=seconds))
 

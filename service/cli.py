@@ -18,12 +18,12 @@ from pathlib import Path
 from jixiao.ingest.errors import JixiaoError, UsageError, ValidationFailed
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.overrides import load_overrides
-
-from . import diff, loader
-from .corpus import ingest_corpus, sources_in
-from .results import RDF_FORMATS, RESULT_FORMATS, render_table, serialize
-from .settings import Settings
-from .store import Store, open_store
+from jixiao.service import diff, loader
+from jixiao.service.corpus import ingest_corpus, sources_in
+from jixiao.service.results import RDF_FORMATS, RESULT_FORMATS, render_table, serialize
+from jixiao.service.settings import Settings
+from jixiao.service.store import open_store
+from jixiao.service.store_base import Store
 
 __all__ = ["build_parser", "main"]
 
@@ -239,7 +239,7 @@ def _seed(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> int:
     text = _query_text(args.query)
     if args.endpoint:
-        from .remote import EndpointClient
+        from jixiao.service.remote import EndpointClient
 
         store: EndpointClient | Store = EndpointClient(args.endpoint)
     else:
@@ -264,7 +264,7 @@ def _query(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .app import create_app
+    from jixiao.service.app import create_app
 
     settings = _settings(args)
     uvicorn.run(

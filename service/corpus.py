@@ -34,11 +34,11 @@ from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.reader import read_table
-
-from .linking import update_series
-from .loader import IngestResult, check_year, read_source
-from .statements import Statements
-from .store import Store, load_vocabulary
+from jixiao.service.linking import update_series
+from jixiao.service.loader import IngestResult, check_year, read_source
+from jixiao.service.statements import Statements
+from jixiao.service.store import load_vocabulary
+from jixiao.service.store_base import Store
 
 __all__ = ["CorpusResult", "Refusal", "Source", "ingest_corpus", "sources_in", "year_in_name"]
 

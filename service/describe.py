@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .store import QueryResult, Store
+from jixiao.ontology import PREFIXES, sparql_prologue
+from jixiao.service.store_base import QueryResult, Store
 
 __all__ = [
     "INCOMING_LIMIT",
@@ -36,16 +37,12 @@ INCOMING_LIMIT = 500
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-JX = "https://w3id.org/jixiao/ontology#"
+JX = PREFIXES["jx"]
 
 # RFC 3987 IRIs: a scheme, then no control characters, spaces or <>"{}|^`\ characters.
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\\x7f-\x9f]*")
 
-_PREFIXES = """\
-PREFIX jx: <https://w3id.org/jixiao/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+_PREFIXES = sparql_prologue("jx", "rdfs", "skos")
 _LABEL = "rdfs:label|skos:prefLabel"
 
 

@@ -14,9 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jixiao.ingest.errors import UsageError
-
-from .canned import QueryRows, Value, load_queries, run_canned
-from .store import Store
+from jixiao.service.canned import QueryRows, Value, load_queries, run_canned
+from jixiao.service.store_base import Store
 
 __all__ = ["FORMATS", "Comparison", "compare_years", "render"]
 

@@ -24,7 +24,7 @@ _CODING = re.compile(r"\s*([^\s;,]+)\s*(?:;\s*q\s*=\s*([^\s;,]*))?[^,]*")
 
 
 def accepts_gzip(request: Request) -> bool:
-    """Whether the request's ``Accept-Encoding`` allows gzip (RFC 9110 §12.5.3)."""
+    """Whether the request's ``Accept-Encoding`` allows gzip (RFC 9110 .12.5.3)."""
     header = request.headers.get("accept-encoding", "")
     q_of: dict[str, float] = {}
     for match in _CODING.finditer(header):

@@ -1,4 +1,4 @@
-"""Running one SPARQL query on a pyoxigraph store and pulling its result into memory.
+"""Evaluating one SPARQL query within its limits and serialising its answer.
 
 Shared by the embedded store, the query worker processes (:mod:`.query_worker`) and the
 in-process runner, so a query is evaluated, capped and serialised the same way wherever it
@@ -7,137 +7,24 @@ runs. Light on imports on purpose: a worker process starts with this module and 
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import IO, TypeVar, cast
+from typing import IO, cast
 
 import pyoxigraph as ox
 
-from jixiao.ingest.errors import JixiaoError, QueryError, StoreError
-
-from .protocol import NotAcceptable, QueryTimeout
+from jixiao.ingest.errors import JixiaoError
+from jixiao.service.collect import collect, pulling_errors
+from jixiao.service.errors import NotAcceptable, QueryTimeout
+from jixiao.service.store_base import QueryResult
+from jixiao.service.writers import write
 
 __all__ = [
     "Answer",
-    "Collected",
     "QueryJob",
-    "collect",
     "evaluate",
-    "names_its_dataset",
-    "query_store",
-    "store_errors",
 ]
-
-T = TypeVar("T")
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-
-
-def query_store(
-    store: ox.Store,
-    sparql: str,
-    *,
-    default_graphs: Sequence[str] | None = None,
-    named_graphs: Sequence[str] | None = None,
-    base_iri: str | None = None,
-) -> QueryResult:
-    """``sparql`` on ``store``; the default graph is the union of all graphs unless named."""
-    kwargs: dict[str, object] = {"base_iri": base_iri}
-    if default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    elif not names_its_dataset(sparql):
-        # Oxigraph's union switch would override the query's own FROM / FROM NAMED.
-        kwargs["use_default_graph_as_union"] = True
-    if named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    with store_errors("query"):
-        return store.query(sparql, **kwargs)  # type: ignore[arg-type]
-
-
-@contextmanager
-def store_errors(what: str) -> Iterator[None]:
-    """Oxigraph's errors as jixiao's: a bad ``what`` (query, update) is a :class:`QueryError`,
-    a failing store a :class:`StoreError` — never a traceback."""
-    try:
-        yield
-    except SyntaxError as exc:
-        raise QueryError(f"malformed {what}: {exc}") from None
-    except ValueError as exc:
-        raise QueryError(str(exc)) from None
-    except OSError as exc:
-        raise StoreError(f"the store failed: {exc}") from None
-
-
-# What may hide the word FROM without being a dataset clause: comments, strings, IRIs.
-_OPAQUE = re.compile(
-    r"#[^\n]*"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|"(?:[^"\\\n]|\\.)*"',
-)
-_FROM = re.compile(r"(?<![\w:.-])FROM(?![\w:.-])", re.IGNORECASE)
-
-
-def names_its_dataset(sparql: str) -> bool:
-    """Whether the query has a ``FROM`` or ``FROM NAMED`` clause (outside any group)."""
-    text = _OPAQUE.sub(" ", sparql)
-    depth = 0
-    last = 0
-    for match in re.finditer(r"[{}]", text):
-        if depth == 0 and _FROM.search(text, last, match.start()):
-            return True
-        depth += 1 if match.group() == "{" else -1
-        last = match.end()
-    return depth == 0 and _FROM.search(text, last) is not None
-
-
-@dataclass(slots=True)
-class Collected:
-    """A query result pulled into memory within the limits."""
-
-    kind: str  # "boolean", "solutions" or "triples"
-    boolean: bool = False
-    variables: tuple[str, ...] = ()
-    rows: list[ox.QuerySolution] | None = None
-    triples: list[ox.Triple] | None = None
-    truncated: bool = False
-    timed_out: bool = False
-
-
-def collect(result: object, *, deadline: float, max_rows: int) -> Collected:
-    """Pull ``result`` until it ends, ``max_rows`` is reached, or the deadline passes.
-
-    Running out of time sets ``timed_out`` rather than raising: pyoxigraph iterators must be
-    dropped on the thread that made them, and a traceback would carry this one elsewhere.
-    """
-    if isinstance(result, ox.QueryBoolean):
-        return Collected("boolean", boolean=bool(result))
-    if isinstance(result, ox.QuerySolutions):
-        variables = tuple(v.value for v in result.variables)
-        rows, truncated, late = _pull(result, deadline, max_rows)
-        return Collected(
-            "solutions", variables=variables, rows=rows, truncated=truncated, timed_out=late
-        )
-    if isinstance(result, ox.QueryTriples):
-        triples, truncated, late = _pull(result, deadline, max_rows)
-        return Collected("triples", triples=triples, truncated=truncated, timed_out=late)
-    raise TypeError(f"not a query result: {type(result).__name__}")
-
-
-def _pull(items: Iterable[T], deadline: float, max_rows: int) -> tuple[list[T], bool, bool]:
-    out: list[T] = []
-    with _errors_as_jixiao():
-        for item in items:
-            if time.monotonic() > deadline:
-                return [], False, True
-            if len(out) >= max_rows:
-                return out, True, False
-            out.append(item)
-    return out, False, time.monotonic() > deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,14 +64,12 @@ def evaluate(run: Callable[[], QueryResult], job: QueryJob, *, deadline: float) 
     The pyoxigraph result is dropped here, on the thread that made it, before anything is
     raised: a traceback would otherwise carry the live iterator to another thread.
     """
-    from .writers import write  # imported late: writers imports this module
-
     result = run()
     fmt = job.formats.get("solutions")
     if isinstance(result, ox.QuerySolutions) and fmt in _NATIVE:
         sink = _Sink(fmt, job.max_rows, deadline)
         try:
-            with _errors_as_jixiao():
+            with pulling_errors():
                 result.serialize(cast(IO[bytes], sink), format=_NATIVE[fmt])
         except _PastRowCap:
             result = run()  # answered again below, cut at the cap
@@ -196,7 +81,7 @@ def evaluate(run: Callable[[], QueryResult], job: QueryJob, *, deadline: float) 
             return Answer("solutions", fmt, sink.payload(), False)
     error: JixiaoError | None = None
     try:
-        with _errors_as_jixiao():
+        with pulling_errors():
             collected = collect(result, deadline=deadline, max_rows=job.max_rows)
     except JixiaoError as exc:
         error = _bare(exc)
@@ -220,17 +105,6 @@ def _bare(exc: JixiaoError) -> JixiaoError:
 
 def _timeout() -> QueryTimeout:
     return QueryTimeout("the query ran out of time and was stopped")
-
-
-@contextmanager
-def _errors_as_jixiao() -> Iterator[None]:
-    """Errors Oxigraph reports while results are pulled, as jixiao's."""
-    try:
-        yield
-    except OSError as exc:
-        raise StoreError(f"the store failed: {exc}") from None
-    except (ValueError, TypeError) as exc:  # an evaluation error Oxigraph reports late
-        raise QueryError(str(exc)) from None
 
 
 _NATIVE = {

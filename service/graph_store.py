@@ -25,19 +25,14 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from .limits import read_body
-from .negotiation import DATASET_OFFERS, format_of, negotiate
-from .protocol import (
-    BadRequest,
-    NotAcceptable,
-    NotFound,
-    UnsupportedMediaType,
-    check_write_token,
-    parse_iri,
-)
-from .results import PREFIXES, RDF_FORMATS
-from .settings import Settings
-from .store import Store
+from jixiao.ontology import PREFIXES
+from jixiao.service.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
+from jixiao.service.limits import read_body
+from jixiao.service.negotiation import DATASET_OFFERS, format_of, negotiate
+from jixiao.service.protocol import check_write_token, parse_iri
+from jixiao.service.results import RDF_FORMATS
+from jixiao.service.settings import Settings
+from jixiao.service.store_base import Store
 
 __all__ = ["router"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from .protocol import BodyTooLarge
+from jixiao.service.errors import BodyTooLarge
 
 __all__ = ["read_body"]
 

@@ -20,13 +20,11 @@ from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from jixiao.ontology import JX, SCHEME_IRI, vocabulary_graph
-
-from .describe import INCOMING_LIMIT, Term, checked_iri, describe, resource_rdf
-from .negotiation import negotiate, split_suffix
-from .operations import StoreCache
-from .pages import error_response, linker, render
-from .results import PREFIXES
+from jixiao.ontology import JX, PREFIXES, SCHEME_IRI, vocabulary_graph
+from jixiao.service.describe import INCOMING_LIMIT, Term, checked_iri, describe, resource_rdf
+from jixiao.service.negotiation import negotiate, split_suffix
+from jixiao.service.operations import StoreCache
+from jixiao.service.pages import error_response, linker, render
 
 __all__ = ["OFFERS", "ontology_page_model", "router"]
 

@@ -19,20 +19,17 @@ from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.series import IndicatorInfo, ProjectInfo, link_indicators, link_series
 from jixiao.ingest.series_graph import series_triples
-
-from .statements import nt
-from .store import EmbeddedStore, Store
+from jixiao.ontology import sparql_prologue
+from jixiao.service.statements import nt
+from jixiao.service.store import EmbeddedStore
+from jixiao.service.store_base import Store
 
 __all__ = ["SeriesSummary", "fetch_projects", "update_series"]
 
 # Three simple queries joined here rather than one: Oxigraph's plan for the one-query form
 # (units and departments by label inside the project join) took 40 s at a million triples,
 # the three together 0.4 s.
-_PREFIXES = """
-PREFIX jx: <https://w3id.org/jixiao/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX org: <http://www.w3.org/ns/org#>
-"""
+_PREFIXES = "\n" + sparql_prologue("jx", "rdfs", "org")
 PROJECTS_QUERY = (
     _PREFIXES
     + """

@@ -18,11 +18,11 @@ from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.reader import read_table
+from jixiao.service.linking import update_series
+from jixiao.service.store import load_vocabulary
+from jixiao.service.store_base import Store
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import validate_document
-
-from .linking import update_series
-from .store import Store, load_vocabulary
 
 __all__ = [
     "MAX_YEAR",

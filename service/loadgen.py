@@ -47,6 +47,8 @@ from typing import Any
 
 import httpx
 
+from jixiao.ontology import sparql_prologue
+
 __all__ = ["LoadResult", "RequestSpec", "Summary", "main", "run_load", "site_mix"]
 
 DEFAULT_BASE_IRI = "https://w3id.org/jixiao/id/"
@@ -462,9 +464,11 @@ def run_load(
     return _result(specs, clients, raws)
 
 
-_SELECT = """\
-PREFIX jx: <https://w3id.org/jixiao/ontology#>
+_SELECT = (
+    sparql_prologue("jx")
+    + """\
 SELECT ?resource WHERE {{ ?resource a jx:{cls} }} ORDER BY ?resource LIMIT {limit}"""
+)
 
 
 def site_mix(

@@ -2,7 +2,7 @@
 
 One table (:data:`MEDIA_TYPES`) says which media type is which serialisation; everything
 else is derived from it. :func:`negotiate` picks the best of the server's offers for an
-``Accept`` header (RFC 9110 §12.5.1: the most specific matching range sets an offer's q;
+``Accept`` header (RFC 9110 .12.5.1: the most specific matching range sets an offer's q;
 ties go to the server's order). :func:`split_suffix` reads ``.ttl``/``.jsonld``/``.nt``-style
 overrides off a path, for linked-data pages.
 

@@ -36,7 +36,7 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .settings import Settings
+from jixiao.service.settings import Settings
 
 __all__ = ["StoreCache", "access_logger", "install"]
 

@@ -26,9 +26,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .describe import Term
-from .negotiation import negotiate
-from .results import PREFIXES
+from jixiao.ontology import PREFIXES, sparql_prologue
+from jixiao.service.describe import Term
+from jixiao.service.negotiation import negotiate
 
 __all__ = [
     "Example",
@@ -159,8 +159,7 @@ _DECLARED = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE | re.M
 
 def prefix_lines(names: tuple[str, ...] = EDITOR_PREFIXES) -> str:
     """``PREFIX`` declarations for ``names`` (from the known namespaces)."""
-    width = max(len(n) for n in names) + 1
-    return "".join(f"PREFIX {(n + ':').ljust(width)} <{PREFIXES[n]}>\n" for n in names)
+    return sparql_prologue(*names)
 
 
 def complete_prefixes(query: str) -> str:

@@ -1,9 +1,9 @@
 """The SPARQL 1.1 Protocol's request side: what a request asks for, checked before any work.
 
 :func:`read_operation` turns a GET or POST to ``/sparql`` into one :class:`Operation` (a
-query or an update, its dataset parameters) or raises one of the HTTP errors below, each a
-:class:`~jixiao.ingest.errors.JixiaoError` carrying its HTTP status, so the app's one error
-handler answers ``{"error": ..., "message": ...}`` with the right code.
+query or an update, its dataset parameters) or raises one of the HTTP errors of
+:mod:`jixiao.service.errors`, each carrying its HTTP status, so the app's one error handler
+answers ``{"error": ..., "message": ...}`` with the right code.
 
 The update text is never rebuilt from user input, with one documented exception:
 ``using-graph-uri`` / ``using-named-graph-uri`` parameters become ``USING <iri>`` clauses
@@ -17,98 +17,20 @@ import hmac
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from jixiao.ingest.errors import JixiaoError, QueryError
+from jixiao.service.errors import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
 
 __all__ = [
-    "BodyTooLarge",
-    "Forbidden",
-    "MethodNotAllowed",
-    "NotAcceptable",
-    "NotFound",
     "Operation",
-    "QueryTimeout",
-    "ServiceBusy",
-    "Unauthorized",
-    "UnsupportedMediaType",
     "check_external",
     "check_write_token",
     "parse_iri",
     "read_operation",
     "with_using",
 ]
-
-
-class HttpError(JixiaoError):
-    """A request the protocol refuses; ``http_status`` is the answer's status code."""
-
-    http_status = 400
-    headers: ClassVar[Mapping[str, str]] = {}
-
-
-class BadRequest(HttpError, QueryError):
-    """Malformed protocol request (missing or repeated query, bad parameters)."""
-
-
-class Unauthorized(HttpError):
-    """A write without credentials."""
-
-    http_status = 401
-    headers: ClassVar[Mapping[str, str]] = {"WWW-Authenticate": 'Bearer realm="jixiao"'}
-
-
-class Forbidden(HttpError):
-    """A write with a wrong token, or an operation this endpoint does not allow."""
-
-    http_status = 403
-
-
-class NotFound(HttpError):
-    """No such graph or resource."""
-
-    http_status = 404
-
-
-class MethodNotAllowed(HttpError):
-    """An HTTP method this route does not answer."""
-
-    http_status = 405
-
-
-class NotAcceptable(HttpError):
-    """No offered media type fits the request's ``Accept``."""
-
-    http_status = 406
-
-
-class BodyTooLarge(HttpError):
-    """The request body exceeds ``max_body_bytes``."""
-
-    http_status = 413
-
-
-class UnsupportedMediaType(HttpError):
-    """A request body in a media type (or charset) the route does not read."""
-
-    http_status = 415
-
-
-class QueryTimeout(HttpError, QueryError):
-    """The query ran past ``query_timeout`` and was stopped."""
-
-    http_status = 503
-    headers: ClassVar[Mapping[str, str]] = {"Retry-After": "10"}
-
-
-class ServiceBusy(HttpError):
-    """Too many queries are waiting for a worker; the client should retry shortly."""
-
-    http_status = 503
-    headers: ClassVar[Mapping[str, str]] = {"Retry-After": "1"}
 
 
 FORM = "application/x-www-form-urlencoded"
@@ -178,7 +100,7 @@ def read_operation(
     content_type: str | None,
     body: bytes,
 ) -> Operation:
-    """The operation a ``/sparql`` request asks for (the protocol's rules, §2.1 and §2.2)."""
+    """The operation a ``/sparql`` request asks for (the protocol's rules, .2.1 and .2.2)."""
     params = _multi(url_params)
     direct: tuple[str, str] | None = None
     if method == "POST":
@@ -304,7 +226,7 @@ def with_using(update: str, using: Sequence[str], using_named: Sequence[str]) ->
     """The update with ``USING``/``USING NAMED`` clauses for the protocol's parameters.
 
     Inserted before the ``WHERE`` of every DELETE/INSERT operation; an update that has its
-    own ``USING`` or ``WITH`` is refused (the protocol says so: §2.2.3).
+    own ``USING`` or ``WITH`` is refused (the protocol says so: .2.2.3).
     """
     if not using and not using_named:
         return update

@@ -37,13 +37,12 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Protocol
 
-from jixiao.ingest.errors import StoreError
-
-from .evaluation import Answer, QueryJob, QueryResult, evaluate
-from .protocol import QueryTimeout, ServiceBusy
-from .query_worker import serve
-from .settings import Settings
-from .store import EmbeddedStore, Store
+from jixiao.service.errors import QueryTimeout, ServiceBusy, StoreError
+from jixiao.service.evaluation import Answer, QueryJob, evaluate
+from jixiao.service.query_worker import serve
+from jixiao.service.settings import Settings
+from jixiao.service.store import EmbeddedStore
+from jixiao.service.store_base import QueryResult, Store
 
 __all__ = ["QueryRunner", "ThreadRunner", "WorkerPool", "open_runner"]
 

@@ -28,9 +28,10 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from jixiao.ingest.errors import JixiaoError, StoreError
-
-from .evaluation import Answer, QueryJob, QueryResult, evaluate, query_store
+from jixiao.ingest.errors import JixiaoError
+from jixiao.service.errors import StoreError
+from jixiao.service.evaluation import Answer, QueryJob, evaluate
+from jixiao.service.store_base import QueryResult, query_store
 
 __all__ = ["Replica", "serve"]
 

@@ -31,14 +31,20 @@ import httpx
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from jixiao.ingest.errors import QueryError, StoreError, UsageError
-
-from .statements import Triples
-from .store import QueryResult
-from .updates import TRIPLES_PER_OPERATION, GraphWrite, one_request, staged, update_requests
+from jixiao.ingest.errors import UsageError
+from jixiao.service.errors import QueryError, StoreError
+from jixiao.service.statements import Triples
+from jixiao.service.store_base import QueryResult
+from jixiao.service.updates import (
+    TRIPLES_PER_OPERATION,
+    GraphWrite,
+    one_request,
+    staged,
+    update_requests,
+)
 
 if TYPE_CHECKING:
-    from .settings import Settings
+    from jixiao.service.settings import Settings
 
 __all__ = ["FLAVOURS", "TRIPLES_PER_OPERATION", "EndpointClient", "Flavour", "RemoteStore"]
 

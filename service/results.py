@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from jixiao.ontology import PREFIXES
+
 if TYPE_CHECKING:
-    from .store import QueryResult
+    from jixiao.service.store_base import QueryResult
 
 __all__ = ["RDF_FORMATS", "RESULT_FORMATS", "render_table", "serialize"]
 
@@ -26,18 +28,6 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "rdfxml": ox.RdfFormat.RDF_XML,
     "nquads": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG,
-}
-PREFIXES = {
-    "jx": "https://w3id.org/jixiao/ontology#",
-    "jxc": "https://w3id.org/jixiao/indicator-category/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
 }
 
 

@@ -16,9 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from jixiao.ingest.errors import UsageError
-
-from . import pages
-from .canned import Value, load_queries, run_canned
+from jixiao.service import pages
+from jixiao.service.canned import Value, load_queries, run_canned
 
 __all__ = ["router"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .settings import Settings
+from jixiao.service.settings import Settings
 
 __all__ = ["MAX_LISTED_GRAPHS", "describe_service"]
 

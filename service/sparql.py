@@ -18,30 +18,30 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from .encoding import accepts_gzip, gzipped, respond
-from .evaluation import Answer, QueryJob
-from .limits import read_body
-from .negotiation import (
+from jixiao.ontology import PREFIXES
+from jixiao.service.encoding import accepts_gzip, gzipped, respond
+from jixiao.service.errors import MethodNotAllowed, NotAcceptable
+from jixiao.service.evaluation import Answer, QueryJob
+from jixiao.service.limits import read_body
+from jixiao.service.negotiation import (
     BOOLEAN_OFFERS,
     RDF_OFFERS,
     SOLUTIONS_OFFERS,
     format_of,
     negotiate,
 )
-from .operations import StoreCache
-from .protocol import (
-    MethodNotAllowed,
-    NotAcceptable,
+from jixiao.service.operations import StoreCache
+from jixiao.service.protocol import (
     Operation,
     check_external,
     check_write_token,
     read_operation,
     with_using,
 )
-from .query_runner import QueryRunner
-from .results import PREFIXES, RDF_FORMATS
-from .service_description import describe_service
-from .settings import Settings
+from jixiao.service.query_runner import QueryRunner
+from jixiao.service.results import RDF_FORMATS
+from jixiao.service.service_description import describe_service
+from jixiao.service.settings import Settings
 
 __all__ = ["router"]
 

@@ -12,25 +12,24 @@ import contextlib
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 
-from jixiao.ingest.errors import QueryError, StoreError
 from jixiao.ontology import ONTOLOGY_IRI, vocabulary_graph
-
-from .evaluation import QueryResult, query_store, store_errors
-from .statements import Statements, Triples
+from jixiao.service.errors import QueryError, StoreError
+from jixiao.service.remote import RemoteStore
+from jixiao.service.statements import Statements, Triples
+from jixiao.service.store_base import QueryResult, Store, query_store, store_errors
 
 if TYPE_CHECKING:
-    from .settings import Settings
+    from jixiao.service.settings import Settings
 
 __all__ = [
     "EmbeddedStore",
     "QueryResult",
-    "Store",
     "graph_write_update",
     "open_store",
     "sparql_term",
@@ -70,49 +69,6 @@ def graph_write_update(graph: str | None, triples: Iterable[ox.Triple], *, repla
     )
     drop = f"DROP SILENT {target} ;\n" if replace else ""
     return drop + insert
-
-
-class Store(Protocol):
-    """What jixiao needs of an RDF store."""
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult: ...
-
-    def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
-
-    def replace_graphs(
-        self,
-        replace: Sequence[tuple[URIRef, Triples]],
-        add: Sequence[tuple[URIRef, Triples]] = (),
-    ) -> None:
-        """Atomically: drop each graph of ``replace`` and fill it anew; add ``add``."""
-        ...
-
-    def named_graphs(self) -> list[str]: ...
-
-    # Graph-level access for the Graph Store Protocol; ``graph=None`` is the store's own
-    # (unnamed) default graph, not the union that queries see.
-    def has_graph(self, graph: str) -> bool: ...
-
-    def read_graph(self, graph: str | None) -> list[ox.Triple]: ...
-
-    def write_graph(
-        self, graph: str | None, triples: Sequence[ox.Triple], *, replace: bool
-    ) -> None:
-        """Atomically replace (``replace=True``) or add to the graph."""
-        ...
-
-    def drop_graph(self, graph: str | None) -> None: ...
-
-    def dump_dataset(self, format: ox.RdfFormat) -> bytes: ...
-
-    def close(self) -> None: ...
 
 
 class SparqlGraphWrites:
@@ -284,7 +240,5 @@ def open_store(
         return EmbeddedStore(None)
     text = str(location)
     if text.startswith(("http://", "https://")):
-        from .remote import RemoteStore
-
         return RemoteStore.from_settings(text, settings) if settings else RemoteStore(text)
     return EmbeddedStore(Path(text), read_only=read_only)

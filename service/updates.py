@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .statements import Statements, Triples
+from jixiao.service.statements import Statements, Triples
 
 __all__ = [
     "STAGING",

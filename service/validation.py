@@ -30,17 +30,19 @@ from jinja2 import Environment
 from starlette.formparsers import MultiPartParser
 
 from jixiao.ingest.errors import JixiaoError, UsageError
+from jixiao.service.errors import (
+    NotAcceptable,
+    UnreadableUpload,
+    UnsupportedMediaType,
+    ValidationTimeout,
+)
+from jixiao.service.limits import read_body
+from jixiao.service.loader import check_year
+from jixiao.service.negotiation import negotiate
 from jixiao.shapes.report import Location
-
-from .limits import read_body
-from .loader import check_year
-from .negotiation import negotiate
-from .protocol import HttpError, NotAcceptable, UnsupportedMediaType
 
 __all__ = [
     "TIMEOUT_SECONDS",
-    "UnreadableUpload",
-    "ValidationTimeout",
     "router",
     "shutdown_worker",
 ]
@@ -62,16 +64,6 @@ _REPORT_FORMATS = {
     "application/n-triples": "ntriples",
 }
 _SHAPES_OFFERS = ("text/turtle", "application/ld+json", "application/n-triples")
-
-
-class UnreadableUpload(HttpError):
-    """The uploaded table or graph cannot be read (the worker's message, as it is)."""
-
-
-class ValidationTimeout(HttpError):
-    """Validation ran past its time limit and was stopped."""
-
-    http_status = 503
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,12 +25,11 @@ from fastapi.responses import Response, StreamingResponse
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, SKOS, VOID
 
-from jixiao.ontology import JXC, ONTOLOGY_IRI
-
-from .describe import checked_iri
-from .negotiation import negotiate
-from .pages import error_response
-from .store import Store
+from jixiao.ontology import JXC, ONTOLOGY_IRI, PREFIXES
+from jixiao.service.describe import checked_iri
+from jixiao.service.negotiation import negotiate
+from jixiao.service.pages import error_response
+from jixiao.service.store_base import Store
 
 __all__ = ["dataset_description", "dump_chunks", "router"]
 
@@ -38,7 +37,7 @@ router = APIRouter(tags=["dataset"])
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
-JX = "https://w3id.org/jixiao/ontology#"
+JX = PREFIXES["jx"]
 
 _OFFERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
 _CHUNK = 1 << 16

@@ -14,8 +14,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .evaluation import Collected
-from .results import PREFIXES, RDF_FORMATS
+from jixiao.ontology import PREFIXES
+from jixiao.service.collect import Collected
+from jixiao.service.results import RDF_FORMATS
 
 __all__ = ["write"]
 

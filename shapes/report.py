@@ -18,7 +18,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from jixiao.ontology import JX
+from jixiao.ontology import JX, PREFIXES
 
 __all__ = ["SEVERITIES", "Location", "Report", "Result", "build_report"]
 
@@ -27,10 +27,10 @@ _LANGS = ("zh", "en")
 _SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
 _CONTEXT = {
     "sh": str(SH),
-    "jx": str(JX),
+    "jx": PREFIXES["jx"],
     "jxsh": "https://w3id.org/jixiao/shapes#",
-    "rdfs": str(RDFS),
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdfs": PREFIXES["rdfs"],
+    "xsd": PREFIXES["xsd"],
 }
 RDF_FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "ntriples": "nt11"}
 

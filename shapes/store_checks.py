@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jixiao.service.store import Store
+from jixiao.ontology import sparql_prologue
+from jixiao.service.store_base import Store
 
 __all__ = ["CHECKS", "Finding", "StoreCheck", "check_store"]
 
-_PREFIXES = """PREFIX jx: <https://w3id.org/jixiao/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+_PREFIXES = sparql_prologue("jx", "org", "rdfs")
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,11 +38,10 @@ from jixiao.ingest.iris import DEFAULT_BASE, IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
 from jixiao.ontology import vocabulary_graph
-
-from .checks import CompiledShapes
-from .compiler import compile_shapes
-from .engine import Document, NeedsReference, validate_batch
-from .report import Report, build_report
+from jixiao.shapes.checks import CompiledShapes
+from jixiao.shapes.compiler import compile_shapes
+from jixiao.shapes.engine import Document, NeedsReference, validate_batch
+from jixiao.shapes.report import Report, build_report
 
 __all__ = [
     "ENGINES",

@@ -8,11 +8,11 @@ import httpx
 import pytest
 from conftest import WRITE_TOKEN, app_client
 
-from jixiao.ingest.errors import StoreError
 from jixiao.service import api
 from jixiao.service.canned import CannedQuery, QueryRows
+from jixiao.service.errors import StoreError
 from jixiao.service.settings import Settings
-from jixiao.service.store import Store
+from jixiao.service.store_base import Store
 
 pytestmark = pytest.mark.anyio
 

@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 import pyoxigraph as ox
 import pytest
 
+from jixiao.service.errors import QueryTimeout
 from jixiao.service.evaluation import Answer, QueryJob, _Sink, evaluate
-from jixiao.service.protocol import QueryTimeout
 
 FORMATS = ("json", "xml", "csv", "tsv")
 # Values that look like a row boundary in one format or another.

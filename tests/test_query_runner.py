@@ -14,10 +14,11 @@ import httpx
 import pytest
 from conftest import BIN, WRITE_TOKEN, app_client
 
-from jixiao.service.evaluation import QueryJob, names_its_dataset
+from jixiao.service.evaluation import QueryJob
 from jixiao.service.query_runner import ThreadRunner, WorkerPool
 from jixiao.service.settings import Settings
 from jixiao.service.store import EmbeddedStore
+from jixiao.service.store_base import names_its_dataset
 
 pytestmark = pytest.mark.anyio
 

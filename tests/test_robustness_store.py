@@ -35,10 +35,10 @@ from conftest import BIN, WRITE_TOKEN, app_client, free_port, running
 from hypothesis_profiles import examples
 from rdflib import Literal, URIRef
 
-from jixiao.ingest.errors import QueryError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.reader import read_table
 from jixiao.service import loader
+from jixiao.service.errors import QueryError
 from jixiao.service.linking import update_series
 from jixiao.service.settings import Settings
 from jixiao.service.statements import Statements

@@ -17,7 +17,8 @@ from jixiao.service import api
 from jixiao.service.canned import CannedQuery, QueryRows
 from jixiao.service.operations import StoreCache
 from jixiao.service.settings import Settings
-from jixiao.service.store import EmbeddedStore, Store
+from jixiao.service.store import EmbeddedStore
+from jixiao.service.store_base import Store
 
 pytestmark = pytest.mark.anyio
 

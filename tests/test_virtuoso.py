@@ -22,15 +22,16 @@ import pytest
 from conftest import BIN, WRITE_TOKEN, app_client, free_port, running
 from rdflib import Literal, URIRef
 
-from jixiao.ingest.errors import QueryError, StoreError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument
 from jixiao.service import loader
 from jixiao.service.canned import QueryRows, load_queries, run_canned
+from jixiao.service.errors import QueryError, StoreError
 from jixiao.service.linking import update_series
 from jixiao.service.remote import RemoteStore
 from jixiao.service.settings import Settings
-from jixiao.service.store import EmbeddedStore, Store, load_vocabulary
+from jixiao.service.store import EmbeddedStore, load_vocabulary
+from jixiao.service.store_base import Store
 
 pytestmark = [
     pytest.mark.slow,
