@@ -27,7 +27,7 @@ from jixiao.ingest.errors import UsageError
 from jixiao.service.canned import CannedQuery, QueryRows, load_queries, run_canned
 from jixiao.service.encoding import accepts_gzip, gzipped, respond
 from jixiao.service.loader import check_year
-from jixiao.service.operations import StoreCache
+from jixiao.service.store.cache import StoreCache
 
 __all__ = ["COMPUTING_AT_ONCE", "router"]
 

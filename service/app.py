@@ -19,11 +19,11 @@ from jixiao.ingest.errors import JixiaoError
 from jixiao.service import linked_data, operations, pages, void
 from jixiao.service.api import router as api_router
 from jixiao.service.graph_store import router as graph_store_router
-from jixiao.service.query_runner import WorkerPool, open_runner
+from jixiao.service.query.runner import WorkerPool, open_runner
 from jixiao.service.series_page import router as series_page_router
 from jixiao.service.settings import Settings
 from jixiao.service.sparql import router as sparql_router
-from jixiao.service.store import load_vocabulary, open_store
+from jixiao.service.store.factory import load_vocabulary, open_store
 from jixiao.service.validation import router as validation_router
 
 __all__ = ["create_app"]

@@ -24,7 +24,7 @@ from jixiao.ingest.reader import read_table
 from jixiao.service.bench_report import render
 from jixiao.service.bench_scale import bench_size
 from jixiao.service.loader import ingest_bytes, seed_files
-from jixiao.service.store import EmbeddedStore
+from jixiao.service.store.embedded import EmbeddedStore
 from jixiao.shapes.validate import validate_document
 
 __all__ = ["main"]

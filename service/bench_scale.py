@@ -138,7 +138,7 @@ def _ingest(corpus: Path, store: Path) -> dict[str, object]:
 
 def _child_ingest(corpus: Path, store_path: Path) -> None:
     from jixiao.service.corpus import ingest_corpus, sources_in
-    from jixiao.service.store import EmbeddedStore
+    from jixiao.service.store.embedded import EmbeddedStore
 
     sources = sources_in([corpus])
     store = EmbeddedStore(store_path)
@@ -186,7 +186,7 @@ def _validation(corpus: Path, repeat: int) -> dict[str, object]:
 
 def _linking(store_path: Path, repeat: int) -> dict[str, float]:
     from jixiao.service.linking import update_series
-    from jixiao.service.store import EmbeddedStore
+    from jixiao.service.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(store_path)
     times = []
@@ -203,7 +203,7 @@ def _value(term: object) -> str | None:
 
 
 def _in_process(store_path: Path, runs: int) -> tuple[dict[str, str], dict[str, dict[str, float]]]:
-    from jixiao.service.store import EmbeddedStore
+    from jixiao.service.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(store_path, read_only=True)
 

@@ -32,8 +32,8 @@ from importlib.resources import files
 import pyoxigraph as ox
 
 from jixiao.ingest.errors import UsageError
-from jixiao.service.store import EmbeddedStore
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
+from jixiao.service.store.embedded import EmbeddedStore
 
 __all__ = ["CannedQuery", "Parameter", "QueryRows", "load_queries", "run_canned", "term_value"]
 

@@ -20,10 +20,11 @@ from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.overrides import load_overrides
 from jixiao.service import diff, loader
 from jixiao.service.corpus import ingest_corpus, sources_in
-from jixiao.service.results import RDF_FORMATS, RESULT_FORMATS, render_table, serialize
+from jixiao.service.query.formats import RDF_FORMATS, RESULT_FORMATS
+from jixiao.service.query.results import render_table, serialize
 from jixiao.service.settings import Settings
-from jixiao.service.store import open_store
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
+from jixiao.service.store.factory import open_store
 
 __all__ = ["build_parser", "main"]
 
@@ -239,7 +240,7 @@ def _seed(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> int:
     text = _query_text(args.query)
     if args.endpoint:
-        from jixiao.service.remote import EndpointClient
+        from jixiao.service.store.remote import EndpointClient
 
         store: EndpointClient | Store = EndpointClient(args.endpoint)
     else:

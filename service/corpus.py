@@ -36,9 +36,9 @@ from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.reader import read_table
 from jixiao.service.linking import update_series
 from jixiao.service.loader import IngestResult, check_year, read_source
-from jixiao.service.statements import Statements
-from jixiao.service.store import load_vocabulary
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
+from jixiao.service.store.factory import load_vocabulary
+from jixiao.service.store.statements import Statements
 
 __all__ = ["CorpusResult", "Refusal", "Source", "ingest_corpus", "sources_in", "year_in_name"]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from jixiao.ontology import PREFIXES, sparql_prologue
-from jixiao.service.store_base import QueryResult, Store
+from jixiao.service.store.base import QueryResult, Store
 
 __all__ = [
     "INCOMING_LIMIT",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from jixiao.ingest.errors import UsageError
 from jixiao.service.canned import QueryRows, Value, load_queries, run_canned
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
 
 __all__ = ["FORMATS", "Comparison", "compare_years", "render"]
 

@@ -30,9 +30,9 @@ from jixiao.service.errors import BadRequest, NotAcceptable, NotFound, Unsupport
 from jixiao.service.limits import read_body
 from jixiao.service.negotiation import DATASET_OFFERS, format_of, negotiate
 from jixiao.service.protocol import check_write_token, parse_iri
-from jixiao.service.results import RDF_FORMATS
+from jixiao.service.query.formats import RDF_FORMATS
 from jixiao.service.settings import Settings
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
 
 __all__ = ["router"]
 

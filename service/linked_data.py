@@ -23,8 +23,8 @@ from rdflib.term import Node
 from jixiao.ontology import JX, PREFIXES, SCHEME_IRI, vocabulary_graph
 from jixiao.service.describe import INCOMING_LIMIT, Term, checked_iri, describe, resource_rdf
 from jixiao.service.negotiation import negotiate, split_suffix
-from jixiao.service.operations import StoreCache
 from jixiao.service.pages import error_response, linker, render
+from jixiao.service.store.cache import StoreCache
 
 __all__ = ["OFFERS", "ontology_page_model", "router"]
 

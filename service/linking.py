@@ -20,9 +20,9 @@ from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.series import IndicatorInfo, ProjectInfo, link_indicators, link_series
 from jixiao.ingest.series_graph import series_triples
 from jixiao.ontology import sparql_prologue
-from jixiao.service.statements import nt
-from jixiao.service.store import EmbeddedStore
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
+from jixiao.service.store.embedded import EmbeddedStore
+from jixiao.service.store.statements import nt
 
 __all__ = ["SeriesSummary", "fetch_projects", "update_series"]
 

@@ -19,8 +19,8 @@ from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.reader import read_table
 from jixiao.service.linking import update_series
-from jixiao.service.store import load_vocabulary
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
+from jixiao.service.store.factory import load_vocabulary
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import validate_document
 

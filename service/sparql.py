@@ -21,7 +21,6 @@ from fastapi.responses import Response
 from jixiao.ontology import PREFIXES
 from jixiao.service.encoding import accepts_gzip, gzipped, respond
 from jixiao.service.errors import MethodNotAllowed, NotAcceptable
-from jixiao.service.evaluation import Answer, QueryJob
 from jixiao.service.limits import read_body
 from jixiao.service.negotiation import (
     BOOLEAN_OFFERS,
@@ -30,7 +29,6 @@ from jixiao.service.negotiation import (
     format_of,
     negotiate,
 )
-from jixiao.service.operations import StoreCache
 from jixiao.service.protocol import (
     Operation,
     check_external,
@@ -38,10 +36,12 @@ from jixiao.service.protocol import (
     read_operation,
     with_using,
 )
-from jixiao.service.query_runner import QueryRunner
-from jixiao.service.results import RDF_FORMATS
+from jixiao.service.query.evaluation import Answer, QueryJob
+from jixiao.service.query.formats import RDF_FORMATS
+from jixiao.service.query.runner import QueryRunner
 from jixiao.service.service_description import describe_service
 from jixiao.service.settings import Settings
+from jixiao.service.store.cache import StoreCache
 
 __all__ = ["router"]
 

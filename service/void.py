@@ -29,7 +29,7 @@ from jixiao.ontology import JXC, ONTOLOGY_IRI, PREFIXES
 from jixiao.service.describe import checked_iri
 from jixiao.service.negotiation import negotiate
 from jixiao.service.pages import error_response
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
 
 __all__ = ["dataset_description", "dump_chunks", "router"]
 

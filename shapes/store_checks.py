@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jixiao.ontology import sparql_prologue
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
 
 __all__ = ["CHECKS", "Finding", "StoreCheck", "check_store"]
 

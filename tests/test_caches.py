@@ -12,7 +12,7 @@ from jixiao.service import api
 from jixiao.service.canned import CannedQuery, QueryRows
 from jixiao.service.errors import StoreError
 from jixiao.service.settings import Settings
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
 
 pytestmark = pytest.mark.anyio
 

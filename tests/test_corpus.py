@@ -21,7 +21,7 @@ from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.synthetic import generate_corpus
 from jixiao.service import corpus as corpus_module
 from jixiao.service.corpus import ingest_corpus, sources_in, year_in_name
-from jixiao.service.store import EmbeddedStore
+from jixiao.service.store.embedded import EmbeddedStore
 
 COUNT_GRAPHS = """
 SELECT (COUNT(DISTINCT ?doc) AS ?docs) (COUNT(DISTINCT ?series) AS ?series) WHERE {

@@ -15,7 +15,7 @@ from jixiao.ingest.series import link_series
 from jixiao.service import loader
 from jixiao.service.canned import load_queries, run_canned
 from jixiao.service.linking import fetch_projects
-from jixiao.service.store import EmbeddedStore
+from jixiao.service.store.embedded import EmbeddedStore
 
 KX = "广州市科学技术协会"
 FZ = "广州市科学技术发展中心"

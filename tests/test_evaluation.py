@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from jixiao.service.errors import QueryTimeout
-from jixiao.service.evaluation import Answer, QueryJob, _Sink, evaluate
+from jixiao.service.query.evaluation import Answer, QueryJob, _Sink, evaluate
 
 FORMATS = ("json", "xml", "csv", "tsv")
 # Values that look like a row boundary in one format or another.

@@ -13,7 +13,7 @@ from jixiao.ingest.mapping import map_table
 from jixiao.ingest.reader import read_table
 from jixiao.ontology import JX
 from jixiao.service.loader import SEEDS, ingest_bytes, seed_files
-from jixiao.service.store import EmbeddedStore
+from jixiao.service.store.embedded import EmbeddedStore
 
 DATA = Path(__file__).parent / "data"
 SEED_DIR = Path(__file__).resolve().parents[1] / "ingest" / "seeds"

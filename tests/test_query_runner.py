@@ -14,11 +14,11 @@ import httpx
 import pytest
 from conftest import BIN, WRITE_TOKEN, app_client
 
-from jixiao.service.evaluation import QueryJob
-from jixiao.service.query_runner import ThreadRunner, WorkerPool
+from jixiao.service.query.evaluation import QueryJob
+from jixiao.service.query.runner import ThreadRunner, WorkerPool
 from jixiao.service.settings import Settings
-from jixiao.service.store import EmbeddedStore
-from jixiao.service.store_base import names_its_dataset
+from jixiao.service.store.base import names_its_dataset
+from jixiao.service.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.anyio
 

@@ -15,9 +15,9 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from jixiao.ingest.errors import UsageError
-from jixiao.service.remote import RemoteStore
 from jixiao.service.settings import Settings
-from jixiao.service.store import open_store
+from jixiao.service.store.factory import open_store
+from jixiao.service.store.remote import RemoteStore
 
 pytestmark = pytest.mark.slow
 
@@ -196,7 +196,7 @@ def test_large_writes_go_in_chunks_or_staged(remote: RemoteStore, oxigraph_serve
 
 
 def test_credentials_go_the_way_the_server_asks() -> None:
-    from jixiao.service.remote import _ServerChosenAuth
+    from jixiao.service.store.remote import _ServerChosenAuth
 
     seen: list[str | None] = []
 

@@ -41,8 +41,9 @@ from jixiao.service import loader
 from jixiao.service.errors import QueryError
 from jixiao.service.linking import update_series
 from jixiao.service.settings import Settings
-from jixiao.service.statements import Statements
-from jixiao.service.store import EmbeddedStore, load_vocabulary
+from jixiao.service.store.embedded import EmbeddedStore
+from jixiao.service.store.factory import load_vocabulary
+from jixiao.service.store.statements import Statements
 
 JIXIAO = str(BIN / "jixiao")
 SEED_DIR = Path(__file__).resolve().parents[1] / "ingest" / "seeds"
@@ -242,7 +243,7 @@ import sys
 from pathlib import Path
 from jixiao.ingest.iris import IriMinter
 from jixiao.service.corpus import ingest_corpus, sources_in
-from jixiao.service.store import EmbeddedStore
+from jixiao.service.store.embedded import EmbeddedStore
 
 class Telling(EmbeddedStore):
     loads = 0

@@ -15,10 +15,10 @@ from conftest import app_client
 
 from jixiao.service import api
 from jixiao.service.canned import CannedQuery, QueryRows
-from jixiao.service.operations import StoreCache
 from jixiao.service.settings import Settings
-from jixiao.service.store import EmbeddedStore
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
+from jixiao.service.store.cache import StoreCache
+from jixiao.service.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.anyio
 

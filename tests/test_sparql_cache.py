@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from jixiao.service import sparql
 from jixiao.service.app import create_app
-from jixiao.service.evaluation import Answer, QueryJob
+from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.settings import Settings
 
 pytestmark = pytest.mark.anyio

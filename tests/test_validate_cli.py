@@ -9,7 +9,7 @@ from rdflib.namespace import SH
 
 from jixiao.service.cli import main
 from jixiao.service.loader import seed_files
-from jixiao.service.store import open_store
+from jixiao.service.store.factory import open_store
 from jixiao.shapes.validate import parse_rdf
 
 SEED_2025 = next(data for data, _, year in seed_files() if year == 2025)

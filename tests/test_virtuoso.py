@@ -28,10 +28,11 @@ from jixiao.service import loader
 from jixiao.service.canned import QueryRows, load_queries, run_canned
 from jixiao.service.errors import QueryError, StoreError
 from jixiao.service.linking import update_series
-from jixiao.service.remote import RemoteStore
 from jixiao.service.settings import Settings
-from jixiao.service.store import EmbeddedStore, load_vocabulary
-from jixiao.service.store_base import Store
+from jixiao.service.store.base import Store
+from jixiao.service.store.embedded import EmbeddedStore
+from jixiao.service.store.factory import load_vocabulary
+from jixiao.service.store.remote import RemoteStore
 
 pytestmark = [
     pytest.mark.slow,

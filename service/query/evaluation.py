@@ -15,10 +15,10 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from jixiao.ingest.errors import JixiaoError
-from jixiao.service.collect import collect, pulling_errors
 from jixiao.service.errors import NotAcceptable, QueryTimeout
-from jixiao.service.store_base import QueryResult
-from jixiao.service.writers import write
+from jixiao.service.query.collect import collect, pulling_errors
+from jixiao.service.query.writers import write
+from jixiao.service.store.base import QueryResult
 
 __all__ = [
     "Answer",

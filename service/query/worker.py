@@ -30,8 +30,8 @@ import pyoxigraph as ox
 
 from jixiao.ingest.errors import JixiaoError
 from jixiao.service.errors import StoreError
-from jixiao.service.evaluation import Answer, QueryJob, evaluate
-from jixiao.service.store_base import QueryResult, query_store
+from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
+from jixiao.service.store.base import QueryResult, query_store
 
 __all__ = ["Replica", "serve"]
 

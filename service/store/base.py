@@ -18,7 +18,7 @@ from jixiao.service.errors import QueryError, StoreError
 if TYPE_CHECKING:
     from rdflib import URIRef
 
-    from jixiao.service.statements import Triples
+    from jixiao.service.store.statements import Triples
 
 __all__ = ["QueryResult", "Store", "names_its_dataset", "query_store", "store_errors"]
 

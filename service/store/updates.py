@@ -1,5 +1,7 @@
-"""SPARQL Update text for graph writes to a remote store (see :mod:`.remote`).
+"""All the SPARQL Update text of graph writes: the embedded store's single updates, and the
+remote store's requests (see :mod:`.remote`).
 
+For a remote store:
 The triples of a write go as INSERT DATA operations of at most :data:`TRIPLES_PER_OPERATION`
 triples (Virtuoso's parser gives up near 5,000 in one operation), and triples with blank nodes
 as one ``INSERT { … } WHERE { }`` (Virtuoso refuses blank nodes in INSERT DATA). A write too
@@ -10,18 +12,23 @@ one last request (``MOVE``/``ADD``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.term import Node
 
-from jixiao.service.statements import Statements, Triples
+from jixiao.service.store.statements import Statements, Triples
 
 __all__ = [
     "STAGING",
     "TRIPLES_PER_OPERATION",
     "GraphWrite",
+    "graph_write_update",
     "one_request",
+    "replace_graphs_update",
+    "sparql_term",
     "staged",
     "update_requests",
 ]
@@ -104,3 +111,38 @@ def update_requests(ops: Sequence[str], budget: int) -> list[str]:
         out[-1].append(op)
         size += n
     return [" ;\n".join(request) for request in out if request]
+
+
+def sparql_term(term: Node) -> str:
+    """An rdflib term in SPARQL/N-Triples syntax (IRIs and literals only)."""
+    return term.n3()
+
+
+def replace_graphs_update(
+    replace: Sequence[tuple[URIRef, Triples]], add: Sequence[tuple[URIRef, Triples]] = ()
+) -> str:
+    """One SPARQL update that drops each graph of ``replace``, then inserts all the triples."""
+    parts = [f"DROP SILENT GRAPH {ox.NamedNode(str(graph))}" for graph, _ in replace]
+    body = []
+    for graph, triples in [*replace, *add]:
+        lines = "\n".join(Statements.of(triples))
+        body.append(f"GRAPH {ox.NamedNode(str(graph))} {{\n{lines}\n}}")
+    parts.append("INSERT DATA {\n" + "\n".join(body) + "\n}")
+    return " ;\n".join(parts)
+
+
+def graph_write_update(graph: str | None, triples: Iterable[ox.Triple], *, replace: bool) -> str:
+    """One SPARQL update that replaces (or adds to) a graph; ``None`` is the default graph.
+
+    The terms are parsed pyoxigraph terms written in N-Triples syntax by pyoxigraph and the
+    graph IRI is validated by :class:`pyoxigraph.NamedNode`, so nothing is injected.
+    """
+    target = "DEFAULT" if graph is None else f"GRAPH {ox.NamedNode(graph)}"
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    insert = (
+        f"INSERT DATA {{ {body} }}"
+        if graph is None
+        else (f"INSERT DATA {{ {target} {{ {body} }} }}")
+    )
+    drop = f"DROP SILENT {target} ;\n" if replace else ""
+    return drop + insert

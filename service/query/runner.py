@@ -38,11 +38,11 @@ from pathlib import Path
 from typing import Protocol
 
 from jixiao.service.errors import QueryTimeout, ServiceBusy, StoreError
-from jixiao.service.evaluation import Answer, QueryJob, evaluate
-from jixiao.service.query_worker import serve
+from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
+from jixiao.service.query.worker import serve
 from jixiao.service.settings import Settings
-from jixiao.service.store import EmbeddedStore
-from jixiao.service.store_base import QueryResult, Store
+from jixiao.service.store.base import QueryResult, Store
+from jixiao.service.store.embedded import EmbeddedStore
 
 __all__ = ["QueryRunner", "ThreadRunner", "WorkerPool", "open_runner"]
 

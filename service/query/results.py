@@ -9,26 +9,12 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from jixiao.ontology import PREFIXES
+from jixiao.service.query.formats import RDF_FORMATS, RESULT_FORMATS
 
 if TYPE_CHECKING:
-    from jixiao.service.store_base import QueryResult
+    from jixiao.service.store.base import QueryResult
 
-__all__ = ["RDF_FORMATS", "RESULT_FORMATS", "render_table", "serialize"]
-
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
+__all__ = ["render_table", "serialize"]
 
 
 def serialize(result: QueryResult, fmt: str) -> bytes:

@@ -1,74 +1,26 @@
-"""Where the graphs live: the embedded Oxigraph store (on disk or in memory).
+"""The embedded Oxigraph store (on disk or in memory).
 
 Every backend speaks in pyoxigraph's result types (``QuerySolutions``, ``QueryBoolean``,
 ``QueryTriples``), so the service and the CLI serialise results the same way whatever the
-store. :func:`open_store` picks the backend from the STORE setting: a directory is the
-embedded store; an ``http(s)://`` URL a remote SPARQL 1.1 store.
+store; :func:`~.factory.open_store` picks the backend from the STORE setting.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.term import Node
 
-from jixiao.ontology import ONTOLOGY_IRI, vocabulary_graph
 from jixiao.service.errors import QueryError, StoreError
-from jixiao.service.remote import RemoteStore
-from jixiao.service.statements import Statements, Triples
-from jixiao.service.store_base import QueryResult, Store, query_store, store_errors
+from jixiao.service.store.base import QueryResult, query_store, store_errors
+from jixiao.service.store.statements import Statements, Triples
+from jixiao.service.store.updates import graph_write_update, replace_graphs_update
 
-if TYPE_CHECKING:
-    from jixiao.service.settings import Settings
-
-__all__ = [
-    "EmbeddedStore",
-    "QueryResult",
-    "graph_write_update",
-    "open_store",
-    "sparql_term",
-]
-
-
-def sparql_term(term: Node) -> str:
-    """An rdflib term in SPARQL/N-Triples syntax (IRIs and literals only)."""
-    return term.n3()
-
-
-def replace_graphs_update(
-    replace: Sequence[tuple[URIRef, Triples]], add: Sequence[tuple[URIRef, Triples]] = ()
-) -> str:
-    """One SPARQL update that drops each graph of ``replace``, then inserts all the triples."""
-    parts = [f"DROP SILENT GRAPH {ox.NamedNode(str(graph))}" for graph, _ in replace]
-    body = []
-    for graph, triples in [*replace, *add]:
-        lines = "\n".join(Statements.of(triples))
-        body.append(f"GRAPH {ox.NamedNode(str(graph))} {{\n{lines}\n}}")
-    parts.append("INSERT DATA {\n" + "\n".join(body) + "\n}")
-    return " ;\n".join(parts)
-
-
-def graph_write_update(graph: str | None, triples: Iterable[ox.Triple], *, replace: bool) -> str:
-    """One SPARQL update that replaces (or adds to) a graph; ``None`` is the default graph.
-
-    The terms are parsed pyoxigraph terms written in N-Triples syntax by pyoxigraph and the
-    graph IRI is validated by :class:`pyoxigraph.NamedNode`, so nothing is injected.
-    """
-    target = "DEFAULT" if graph is None else f"GRAPH {ox.NamedNode(graph)}"
-    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-    insert = (
-        f"INSERT DATA {{ {body} }}"
-        if graph is None
-        else (f"INSERT DATA {{ {target} {{ {body} }} }}")
-    )
-    drop = f"DROP SILENT {target} ;\n" if replace else ""
-    return drop + insert
+__all__ = ["EmbeddedStore", "SparqlGraphWrites"]
 
 
 class SparqlGraphWrites:
@@ -220,25 +172,3 @@ class EmbeddedStore(SparqlGraphWrites):
         if self.path is not None and not self.read_only:
             with contextlib.suppress(OSError):
                 self._store.flush()
-
-
-def load_vocabulary(store: Store) -> None:
-    """Load the ontology and the SKOS indicator scheme into their own graph (replacing it)."""
-    vocabulary = vocabulary_graph()
-    store.replace_graphs([(URIRef(ONTOLOGY_IRI), list(vocabulary))])
-
-
-def open_store(
-    location: str | Path | None, *, read_only: bool = False, settings: Settings | None = None
-) -> Store:
-    """Open the store at ``location``: a directory, ``:memory:``, or a SPARQL endpoint URL.
-
-    A remote store is reached as ``settings`` say (``store_flavour``, paths, credentials);
-    without them, as ``oxigraph serve``.
-    """
-    if location is None or str(location) == ":memory:":
-        return EmbeddedStore(None)
-    text = str(location)
-    if text.startswith(("http://", "https://")):
-        return RemoteStore.from_settings(text, settings) if settings else RemoteStore(text)
-    return EmbeddedStore(Path(text), read_only=read_only)

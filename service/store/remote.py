@@ -33,9 +33,9 @@ from rdflib import URIRef
 
 from jixiao.ingest.errors import UsageError
 from jixiao.service.errors import QueryError, StoreError
-from jixiao.service.statements import Triples
-from jixiao.service.store_base import QueryResult
-from jixiao.service.updates import (
+from jixiao.service.store.base import QueryResult
+from jixiao.service.store.statements import Triples
+from jixiao.service.store.updates import (
     TRIPLES_PER_OPERATION,
     GraphWrite,
     one_request,
