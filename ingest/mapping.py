@@ -18,10 +18,12 @@ from rdflib.term import Node
 from jixiao.ingest.errors import LayoutError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.model import Amounts, IndicatorRecord, ProjectRow, SourceTable
+from jixiao.ingest.reader import read_table
 from jixiao.ingest.targets import ParsedTarget, parse_target
+from jixiao.ingest.years import check_year
 from jixiao.ontology import JX, category_by_notation, category_for_label
 
-__all__ = ["MappedDocument", "map_table"]
+__all__ = ["MappedDocument", "map_source", "map_table"]
 
 Triple = tuple[Node, Node, Node]
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
@@ -230,3 +232,9 @@ def iter_quads(mapped: MappedDocument, organizations_graph: URIRef) -> Iterator[
         yield s, p, o, mapped.iri
     for s, p, o in mapped.organization_triples:
         yield s, p, o, organizations_graph
+
+
+def map_source(data: bytes, source_name: str, year: int, minter: IriMinter) -> MappedDocument:
+    """Read and map one source document (pure; raises :class:`InputError`, or
+    :class:`UsageError` for a year that is not one)."""
+    return map_table(read_table(data, source_name), check_year(year), minter)

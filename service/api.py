@@ -24,9 +24,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from jixiao.ingest.errors import UsageError
+from jixiao.ingest.years import check_year
 from jixiao.service.canned import CannedQuery, QueryRows, load_queries, run_canned
 from jixiao.service.encoding import accepts_gzip, gzipped, respond
-from jixiao.service.loader import check_year
 from jixiao.service.store.cache import StoreCache
 
 __all__ = ["COMPUTING_AT_ONCE", "router"]

@@ -23,7 +23,7 @@ from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
 from jixiao.service.bench_report import render
 from jixiao.service.bench_scale import bench_size
-from jixiao.service.loader import ingest_bytes, seed_files
+from jixiao.service.pipeline.load import ingest_bytes, seed_files
 from jixiao.service.store.embedded import EmbeddedStore
 from jixiao.shapes.validate import validate_document
 

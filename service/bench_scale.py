@@ -137,7 +137,7 @@ def _ingest(corpus: Path, store: Path) -> dict[str, object]:
 
 
 def _child_ingest(corpus: Path, store_path: Path) -> None:
-    from jixiao.service.corpus import ingest_corpus, sources_in
+    from jixiao.service.pipeline.corpus import ingest_corpus, sources_in
     from jixiao.service.store.embedded import EmbeddedStore
 
     sources = sources_in([corpus])
@@ -166,8 +166,9 @@ def _child_ingest(corpus: Path, store_path: Path) -> None:
 
 def _validation(corpus: Path, repeat: int) -> dict[str, object]:
     """Validation alone, all documents of the corpus mapped first, with the default engine."""
-    from jixiao.service.corpus import sources_in
-    from jixiao.service.loader import map_source, read_source
+    from jixiao.ingest.mapping import map_source
+    from jixiao.service.pipeline.corpus import sources_in
+    from jixiao.service.pipeline.load import read_source
     from jixiao.shapes.validate import validate_documents
 
     minter = IriMinter()
@@ -185,7 +186,7 @@ def _validation(corpus: Path, repeat: int) -> dict[str, object]:
 
 
 def _linking(store_path: Path, repeat: int) -> dict[str, float]:
-    from jixiao.service.linking import update_series
+    from jixiao.service.pipeline.linking import update_series
     from jixiao.service.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(store_path)

@@ -18,8 +18,10 @@ from pathlib import Path
 from jixiao.ingest.errors import JixiaoError, UsageError, ValidationFailed
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.overrides import load_overrides
-from jixiao.service import diff, loader
-from jixiao.service.corpus import ingest_corpus, sources_in
+from jixiao.ingest.years import check_year
+from jixiao.service import diff
+from jixiao.service.pipeline import load as loader
+from jixiao.service.pipeline.corpus import ingest_corpus, sources_in
 from jixiao.service.query.formats import RDF_FORMATS, RESULT_FORMATS
 from jixiao.service.query.results import render_table, serialize
 from jixiao.service.settings import Settings
@@ -39,7 +41,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _year(text: str) -> int:
-    return loader.check_year(text)
+    return check_year(text)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,6 +30,7 @@ from jinja2 import Environment
 from starlette.formparsers import MultiPartParser
 
 from jixiao.ingest.errors import JixiaoError, UsageError
+from jixiao.ingest.years import check_year
 from jixiao.service.errors import (
     NotAcceptable,
     UnreadableUpload,
@@ -37,7 +38,6 @@ from jixiao.service.errors import (
     ValidationTimeout,
 )
 from jixiao.service.limits import read_body
-from jixiao.service.loader import check_year
 from jixiao.service.negotiation import negotiate
 from jixiao.shapes.report import Location
 

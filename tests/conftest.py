@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from jixiao.ingest.iris import IriMinter
-from jixiao.service import loader
 from jixiao.service.app import create_app
+from jixiao.service.pipeline import load as loader
 from jixiao.service.processes import free_port, running
 from jixiao.service.settings import Settings
 

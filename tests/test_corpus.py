@@ -19,8 +19,9 @@ from rdflib.term import Node
 from jixiao.ingest.errors import UsageError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.synthetic import generate_corpus
-from jixiao.service import corpus as corpus_module
-from jixiao.service.corpus import ingest_corpus, sources_in, year_in_name
+from jixiao.ingest.years import year_in_name
+from jixiao.service.pipeline import corpus as corpus_module
+from jixiao.service.pipeline.corpus import ingest_corpus, sources_in
 from jixiao.service.store.embedded import EmbeddedStore
 
 COUNT_GRAPHS = """

@@ -12,9 +12,9 @@ import pytest
 
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.series import link_series
-from jixiao.service import loader
 from jixiao.service.canned import load_queries, run_canned
-from jixiao.service.linking import fetch_projects
+from jixiao.service.pipeline import load as loader
+from jixiao.service.pipeline.linking import fetch_projects
 from jixiao.service.store.embedded import EmbeddedStore
 
 KX = "广州市科学技术协会"

@@ -18,7 +18,7 @@ import pytest
 
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.text import clean_amount, clean_text
-from jixiao.service.loader import SEEDS, ingest_bytes
+from jixiao.service.pipeline.load import SEEDS, ingest_bytes
 from jixiao.service.store.embedded import EmbeddedStore
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "ingest" / "seeds"

@@ -12,7 +12,7 @@ from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import map_table
 from jixiao.ingest.reader import read_table
 from jixiao.ontology import JX
-from jixiao.service.loader import SEEDS, ingest_bytes, seed_files
+from jixiao.service.pipeline.load import SEEDS, ingest_bytes, seed_files
 from jixiao.service.store.embedded import EmbeddedStore
 
 DATA = Path(__file__).parent / "data"

@@ -31,7 +31,7 @@ from jixiao.ingest.model import Amounts, IndicatorRecord, ProjectRow, SourceTabl
 from jixiao.ingest.reader import read_table
 from jixiao.ingest.targets import Comparator, parse_target
 from jixiao.ingest.text import clean_amount, clean_text
-from jixiao.service.loader import SEEDS
+from jixiao.service.pipeline.load import SEEDS
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "ingest" / "seeds"
 SEED_TEXT = {year: (SEED_DIR / name).read_text(encoding="utf-8") for name, year in SEEDS}

@@ -36,10 +36,11 @@ from hypothesis_profiles import examples
 from rdflib import Literal, URIRef
 
 from jixiao.ingest.iris import IriMinter
+from jixiao.ingest.mapping import map_source
 from jixiao.ingest.reader import read_table
-from jixiao.service import loader
 from jixiao.service.errors import QueryError
-from jixiao.service.linking import update_series
+from jixiao.service.pipeline import load as loader
+from jixiao.service.pipeline.linking import update_series
 from jixiao.service.settings import Settings
 from jixiao.service.store.embedded import EmbeddedStore
 from jixiao.service.store.factory import load_vocabulary
@@ -147,7 +148,7 @@ def _load_in_process(store_dir: Path) -> None:
     CLI runs below, which load the new edition), in a fraction of the time."""
     store = EmbeddedStore(store_dir)
     load_vocabulary(store)
-    mapped = loader.map_source(SEED.read_bytes(), SEED.name, 2025, MINTER)
+    mapped = map_source(SEED.read_bytes(), SEED.name, 2025, MINTER)
     loader.load_mapped(mapped, store, MINTER)
     update_series(store, MINTER)
     store.close()
@@ -242,7 +243,7 @@ _CORPUS_DRIVER = """
 import sys
 from pathlib import Path
 from jixiao.ingest.iris import IriMinter
-from jixiao.service.corpus import ingest_corpus, sources_in
+from jixiao.service.pipeline.corpus import ingest_corpus, sources_in
 from jixiao.service.store.embedded import EmbeddedStore
 
 class Telling(EmbeddedStore):

@@ -38,9 +38,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from jixiao.ingest.iris import IriMinter
-from jixiao.service import loader
+from jixiao.ingest.mapping import map_source
 from jixiao.service.app import create_app
-from jixiao.service.linking import update_series
+from jixiao.service.pipeline import load as loader
+from jixiao.service.pipeline.linking import update_series
 from jixiao.service.settings import Settings
 
 SETTINGS = Settings(store=":memory:", write_token=WRITE_TOKEN)
@@ -122,7 +123,7 @@ def api() -> schemathesis.schemas.BaseSchema:
     minter = IriMinter(SETTINGS.base_iri)
     store = app.state.store
     for data, name, year in loader.seed_files():  # mapped and loaded; validated elsewhere
-        loader.load_mapped(loader.map_source(data, name, year, minter), store, minter)
+        loader.load_mapped(map_source(data, name, year, minter), store, minter)
     update_series(store, minter)
     return schema
 

@@ -13,8 +13,9 @@ from rdflib.namespace import SH, SKOS
 from shape_examples import BASE_EXAMPLE, EXAMPLES, apply_patch
 
 from jixiao.ingest.iris import IriMinter
+from jixiao.ingest.mapping import map_source
 from jixiao.ontology import JX, ONTOLOGY_TTL, SCHEME_IRI, category_level, vocabulary_graph
-from jixiao.service.loader import map_source, seed_files
+from jixiao.service.pipeline.load import seed_files
 from jixiao.shapes.docs import render, rules
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import JXSH, parse_rdf, shapes_graph, validate_graph

@@ -23,10 +23,10 @@ from shape_examples import BASE_EXAMPLE, EXAMPLES, apply_patch
 
 from jixiao.ingest.errors import UsageError
 from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.mapping import MappedDocument
+from jixiao.ingest.mapping import MappedDocument, map_source
 from jixiao.ontology import JX, vocabulary_graph
 from jixiao.service.cli import main
-from jixiao.service.loader import map_source, seed_files
+from jixiao.service.pipeline.load import seed_files
 from jixiao.shapes import validate as validation
 from jixiao.shapes.checks import SparqlCheck, UnsupportedShape
 from jixiao.shapes.compiler import compile_shapes

@@ -8,7 +8,7 @@ import pytest
 from rdflib.namespace import SH
 
 from jixiao.service.cli import main
-from jixiao.service.loader import seed_files
+from jixiao.service.pipeline.load import seed_files
 from jixiao.service.store.factory import open_store
 from jixiao.shapes.validate import parse_rdf
 

@@ -23,11 +23,11 @@ from conftest import BIN, WRITE_TOKEN, app_client, free_port, running
 from rdflib import Literal, URIRef
 
 from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.mapping import MappedDocument
-from jixiao.service import loader
+from jixiao.ingest.mapping import MappedDocument, map_source
 from jixiao.service.canned import QueryRows, load_queries, run_canned
 from jixiao.service.errors import QueryError, StoreError
-from jixiao.service.linking import update_series
+from jixiao.service.pipeline import load as loader
+from jixiao.service.pipeline.linking import update_series
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import Store
 from jixiao.service.store.embedded import EmbeddedStore
@@ -182,7 +182,7 @@ def _load_seeds(store: Store, mapped: list[MappedDocument], minter: IriMinter) -
 @pytest.fixture(scope="module")
 def mapped() -> list[MappedDocument]:
     minter = IriMinter()
-    return [loader.map_source(data, name, year, minter) for data, name, year in loader.seed_files()]
+    return [map_source(data, name, year, minter) for data, name, year in loader.seed_files()]
 
 
 @pytest.fixture(scope="module")

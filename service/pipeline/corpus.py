@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import re
 import threading
 import time
 from collections import deque
@@ -34,15 +33,14 @@ from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.reader import read_table
-from jixiao.service.linking import update_series
-from jixiao.service.loader import IngestResult, check_year, read_source
+from jixiao.ingest.years import check_year, year_in_name
+from jixiao.service.pipeline.linking import update_series
+from jixiao.service.pipeline.load import IngestResult, read_source
 from jixiao.service.store.base import Store
 from jixiao.service.store.factory import load_vocabulary
 from jixiao.service.store.statements import Statements
 
-__all__ = ["CorpusResult", "Refusal", "Source", "ingest_corpus", "sources_in", "year_in_name"]
-
-_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d|2100)(?!\d)")
+__all__ = ["CorpusResult", "Refusal", "Source", "ingest_corpus", "sources_in"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +78,6 @@ class CorpusResult:
     def rows(self) -> int:
         """Project and indicator rows loaded."""
         return sum(r.projects + r.indicators for r in self.loaded)
-
-
-def year_in_name(name: str) -> int | None:
-    """The budget year a file name carries (``…-2024.txt``), if exactly one year is in it."""
-    years = set(_YEAR.findall(name))
-    return int(years.pop()) if len(years) == 1 else None
 
 
 def sources_in(paths: Sequence[Path], year: int | None = None) -> list[Source]:

@@ -13,28 +13,23 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from jixiao.ingest.errors import InputError, UsageError, ValidationFailed
+from jixiao.ingest.errors import InputError, ValidationFailed
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.reader import read_table
-from jixiao.service.linking import update_series
+from jixiao.ingest.years import check_year
+from jixiao.service.pipeline.linking import update_series
 from jixiao.service.store.base import Store
 from jixiao.service.store.factory import load_vocabulary
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import validate_document
 
 __all__ = [
-    "MAX_YEAR",
-    "MIN_YEAR",
     "SEEDS",
     "IngestResult",
-    "check_year",
     "ingest_file",
-    "map_source",
 ]
-
-MIN_YEAR, MAX_YEAR = 1950, 2100
 
 # The bundled seed tables: (file name in jixiao.ingest/seeds, budget year)
 SEEDS: tuple[tuple[str, int], ...] = (
@@ -54,22 +49,6 @@ class IngestResult:
     indicators: int
     triples: int
     seconds: float
-
-
-def check_year(year: int | str) -> int:
-    """A budget year, or :class:`UsageError` for anything that is not one."""
-    try:
-        value = int(str(year).strip())
-    except ValueError:
-        raise UsageError(f"not a budget year: {year!r} (expected e.g. 2025)") from None
-    if not MIN_YEAR <= value <= MAX_YEAR:
-        raise UsageError(f"not a budget year: {value} (expected {MIN_YEAR}–{MAX_YEAR})")
-    return value
-
-
-def map_source(data: bytes, source_name: str, year: int, minter: IriMinter) -> MappedDocument:
-    """Read and map one source document (pure; raises :class:`InputError`)."""
-    return map_table(read_table(data, source_name), check_year(year), minter)
 
 
 def read_source(path: Path) -> bytes:
