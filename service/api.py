@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 
 from jixiao.ingest.errors import UsageError
 from jixiao.ingest.years import check_year
-from jixiao.service.canned import CannedQuery, QueryRows, load_queries, run_canned
+from jixiao.service.answers.canned import CannedQuery, QueryRows, load_queries, run_canned
 from jixiao.service.encoding import accepts_gzip, gzipped, respond
 from jixiao.service.store.cache import StoreCache
 

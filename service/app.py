@@ -16,9 +16,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.ingest.errors import JixiaoError
-from jixiao.service import linked_data, operations, pages, void
+from jixiao.service import linked_data, operations, pages
 from jixiao.service.api import router as api_router
 from jixiao.service.graph_store import router as graph_store_router
+from jixiao.service.http.routes import void
 from jixiao.service.query.runner import WorkerPool, open_runner
 from jixiao.service.series_page import router as series_page_router
 from jixiao.service.settings import Settings

@@ -29,8 +29,8 @@ import httpx
 
 from jixiao.ingest.iris import IriMinter
 from jixiao.ontology import sparql_prologue
+from jixiao.service.answers.canned import load_queries
 from jixiao.service.bench_report import REPLICA_WAIT_S
-from jixiao.service.canned import load_queries
 from jixiao.service.processes import free_port, running
 
 __all__ = ["bench_size", "canned_texts"]

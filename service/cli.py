@@ -19,7 +19,7 @@ from jixiao.ingest.errors import JixiaoError, UsageError, ValidationFailed
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.overrides import load_overrides
 from jixiao.ingest.years import check_year
-from jixiao.service import diff
+from jixiao.service.answers import diff
 from jixiao.service.pipeline import load as loader
 from jixiao.service.pipeline.corpus import ingest_corpus, sources_in
 from jixiao.service.query.formats import RDF_FORMATS, RESULT_FORMATS

@@ -27,7 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from jixiao.ontology import PREFIXES, sparql_prologue
-from jixiao.service.describe import Term
+from jixiao.service.answers.describe import Term
 from jixiao.service.negotiation import negotiate
 
 __all__ = [

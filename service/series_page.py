@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from jixiao.ingest.errors import UsageError
 from jixiao.service import pages
-from jixiao.service.canned import Value, load_queries, run_canned
+from jixiao.service.answers.canned import Value, load_queries, run_canned
 
 __all__ = ["router"]
 

@@ -19,6 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from jixiao.ontology import PREFIXES
+from jixiao.service.answers.service_description import describe_service
 from jixiao.service.encoding import accepts_gzip, gzipped, respond
 from jixiao.service.errors import MethodNotAllowed, NotAcceptable
 from jixiao.service.limits import read_body
@@ -39,7 +40,6 @@ from jixiao.service.protocol import (
 from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.query.formats import RDF_FORMATS
 from jixiao.service.query.runner import QueryRunner
-from jixiao.service.service_description import describe_service
 from jixiao.service.settings import Settings
 from jixiao.service.store.cache import StoreCache
 

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import app_client
 
-from jixiao.service.canned import Value, load_queries, term_value
+from jixiao.service.answers.canned import Value, load_queries, term_value
 from jixiao.service.settings import Settings
 
 pytestmark = pytest.mark.anyio

@@ -9,7 +9,7 @@ import pytest
 from conftest import WRITE_TOKEN, app_client
 
 from jixiao.service import api
-from jixiao.service.canned import CannedQuery, QueryRows
+from jixiao.service.answers.canned import CannedQuery, QueryRows
 from jixiao.service.errors import StoreError
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import Store

@@ -12,7 +12,7 @@ import pytest
 
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.series import link_series
-from jixiao.service.canned import load_queries, run_canned
+from jixiao.service.answers.canned import load_queries, run_canned
 from jixiao.service.pipeline import load as loader
 from jixiao.service.pipeline.linking import fetch_projects
 from jixiao.service.store.embedded import EmbeddedStore

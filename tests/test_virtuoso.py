@@ -24,7 +24,7 @@ from rdflib import Literal, URIRef
 
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_source
-from jixiao.service.canned import QueryRows, load_queries, run_canned
+from jixiao.service.answers.canned import QueryRows, load_queries, run_canned
 from jixiao.service.errors import QueryError, StoreError
 from jixiao.service.pipeline import load as loader
 from jixiao.service.pipeline.linking import update_series

@@ -13,7 +13,7 @@ from conftest import seeded_app_client
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCAT, VOID
 
-from jixiao.service import void as void_module
+from jixiao.service.answers import void as void_module
 
 pytestmark = pytest.mark.anyio
 

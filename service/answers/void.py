@@ -1,45 +1,34 @@
-"""The dataset described and downloadable: ``/.well-known/void`` and ``/dumps/…``.
+"""The dataset described and dumped (served by :mod:`jixiao.service.http.routes.void`).
 
-``GET /.well-known/void`` is a VoID + DCAT description of what the service holds: the whole
+:func:`dataset_description` is a VoID + DCAT description of what the service holds: the whole
 dataset (``void:Dataset``/``dcat:Dataset``, its triple count, SPARQL endpoint, dump and
 vocabularies, entities per class), and one subset per named graph (each document, the
 organisations, the vocabulary, the series) with its own triple count and dump.
 
-Dumps are N-Quads, gzip-compressed while they stream, so a large store never sits in memory:
-``GET /dumps/dataset.nq.gz`` (everything), ``GET /dumps/doc/{key}/{year}.nq.gz`` (one
-document's graph) and ``GET /dumps/graph.nq.gz?graph=IRI`` (any named graph).
+A dump (:func:`dump_chunks`) is N-Quads, gzip-compressed chunk by chunk, so a large store
+never sits in memory.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response, StreamingResponse
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, SKOS, VOID
 
 from jixiao.ontology import JXC, ONTOLOGY_IRI, PREFIXES
-from jixiao.service.describe import checked_iri
-from jixiao.service.negotiation import negotiate
-from jixiao.service.pages import error_response
+from jixiao.service.answers.describe import checked_iri
 from jixiao.service.store.base import Store
 
-__all__ = ["dataset_description", "dump_chunks", "router"]
-
-router = APIRouter(tags=["dataset"])
+__all__ = ["GraphInfo", "dataset_description", "dump_chunks", "graphs"]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
 JX = PREFIXES["jx"]
 
-_OFFERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
 _CHUNK = 1 << 16
 
 
@@ -175,28 +164,6 @@ def dataset_description(store: Store, site: str, base: str) -> Graph:
     return g
 
 
-def _site(request: Request) -> str:
-    return str(request.base_url)
-
-
-@router.get("/.well-known/void", summary="VoID + DCAT description of the dataset")
-async def void(request: Request) -> Response:
-    """The dataset: size, endpoint, dumps, vocabularies, and one subset per named graph."""
-    media = negotiate(request.headers.get("accept"), tuple(_OFFERS))
-    if media is None:
-        offered = ", ".join(_OFFERS)
-        message = f"no representation fits Accept; offered: {offered}"
-        return error_response(request, 406, "NotAcceptable", message, {"Vary": "Accept"})
-    store, base = request.app.state.store, request.app.state.settings.base_iri
-
-    def build() -> bytes:
-        graph = dataset_description(store, _site(request), base)
-        return graph.serialize(format=_OFFERS[media], encoding="utf-8")
-
-    body = await run_in_threadpool(build)
-    return Response(body, media_type=media, headers={"Vary": "Accept"})
-
-
 def dump_chunks(store: Store, graph: str | None) -> Iterator[bytes]:
     """The quads of ``graph`` (or of the whole store) as gzip-compressed N-Quads chunks."""
     gzip = zlib.compressobj(6, zlib.DEFLATED, 31)
@@ -224,84 +191,3 @@ def _nquads(store: Store, graph: str | None) -> Iterator[str]:
     for row in _rows(store, f"SELECT * WHERE {{ {where} }}"):
         terms = [row["s"], row["p"], row["o"], row.get("g") or ox.NamedNode(str(graph))]
         yield f"{ox.Quad(*terms)} .\n"  # type: ignore[arg-type]
-
-
-async def _streamed(store: Store, graph: str | None) -> AsyncIterator[bytes]:
-    """:func:`dump_chunks`, produced in one thread of its own.
-
-    A pyoxigraph iterator must stay on the thread that made it, but a streaming response
-    pulls a plain iterator in whatever pool thread is free, chunk by chunk — which broke any
-    dump longer than one chunk. Here one producer thread iterates, a small queue hands the
-    chunks over, and the producer stops when the client goes away.
-    """
-    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=8)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for chunk in dump_chunks(store, graph):
-                while not stop.is_set():
-                    try:
-                        chunks.put(chunk, timeout=0.5)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            chunks.put(None)
-        except Exception as exc:  # handed to the response, which ends the stream
-            chunks.put(exc)
-
-    threading.Thread(target=produce, name="jixiao-dump", daemon=True).start()
-    try:
-        while True:
-            item = await run_in_threadpool(chunks.get)
-            if item is None:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-
-
-def _dump(request: Request, graph: str | None, filename: str) -> StreamingResponse:
-    return StreamingResponse(
-        _streamed(request.app.state.store, graph),
-        media_type="application/gzip",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-@router.get("/dumps/dataset.nq.gz", summary="The whole dataset as gzip-compressed N-Quads")
-def dump_dataset(request: Request) -> StreamingResponse:
-    """Every quad of every graph, streamed."""
-    return _dump(request, None, "dataset.nq.gz")
-
-
-@router.get("/dumps/graph.nq.gz", summary="One named graph as gzip-compressed N-Quads")
-async def dump_graph(
-    request: Request, graph: str | None = Query(None, description="the named graph's IRI")
-) -> Response:
-    """The named graph ``graph`` (400 without one, 404 if the store has no such graph)."""
-    if not graph:
-        return error_response(request, 400, "BadRequest", "give the graph: ?graph=IRI")
-    return await _dump_named(request, graph)
-
-
-@router.get("/dumps/doc/{rest:path}", summary="One document's graph as gzip-compressed N-Quads")
-async def dump_document(rest: str, request: Request) -> Response:
-    """``/dumps/doc/{key}/{year}.nq.gz``: the graph of the document ``{base}doc/{key}/{year}``."""
-    if not rest.endswith(".nq.gz"):
-        return error_response(request, 404, "NotFound", f"no dump /dumps/doc/{rest}")
-    base = request.app.state.settings.base_iri
-    return await _dump_named(request, f"{base}doc/{rest.removesuffix('.nq.gz')}")
-
-
-async def _dump_named(request: Request, graph: str) -> Response:
-    store = request.app.state.store
-    known = await run_in_threadpool(store.named_graphs)
-    if graph not in known:
-        return error_response(request, 404, "NotFound", f"no graph <{graph}> in this dataset")
-    name = graph.rstrip("/").rsplit("/", 2)
-    return _dump(request, graph, "-".join(name[-2:]) + ".nq.gz")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jixiao.ingest.errors import UsageError
-from jixiao.service.canned import QueryRows, Value, load_queries, run_canned
+from jixiao.service.answers.canned import QueryRows, Value, load_queries, run_canned
 from jixiao.service.store.base import Store
 
 __all__ = ["FORMATS", "Comparison", "compare_years", "render"]
