@@ -267,7 +267,7 @@ def _query(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from jixiao.service.app import create_app
+    from jixiao.service.http.app import create_app
 
     settings = _settings(args)
     uvicorn.run(

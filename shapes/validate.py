@@ -14,7 +14,8 @@ validated by the reference. (Where a rule's SELECT uses SAMPLE, the value it pic
 differ: pySHACL's changes from run to run, the engine's does not; see :mod:`.sparql_rules`.)
 
 pySHACL patches rdflib globals when it is imported: a server must call these functions in a
-worker process, never in the threads that answer queries (see ``jixiao.service.validation``).
+worker process, never in the threads that answer queries (see
+``jixiao.service.http.routes.validate``).
 """
 
 from __future__ import annotations

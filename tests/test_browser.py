@@ -20,7 +20,7 @@ import httpx
 import pytest
 from conftest import seeded_app_client
 
-from jixiao.service.pages import complete_prefixes, examples
+from jixiao.service.http.routes.query_page import complete_prefixes, examples
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from conftest import WRITE_TOKEN, app_client
 
-from jixiao.service import api
 from jixiao.service.answers.canned import CannedQuery, QueryRows
 from jixiao.service.errors import StoreError
+from jixiao.service.http.routes import api
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import Store
 

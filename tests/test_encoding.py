@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.requests import Request
 
-from jixiao.service.encoding import accepts_gzip
+from jixiao.service.http.bodies import accepts_gzip
 
 
 def _request(header: str | None) -> Request:

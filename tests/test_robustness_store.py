@@ -673,7 +673,7 @@ async def test_a_body_of_exactly_the_limit_is_read(
 
 def test_body_routes_are_all_listed() -> None:
     """Every operation that documents or reads a body is in BODY_ROUTES."""
-    from jixiao.service.app import create_app
+    from jixiao.service.http.app import create_app
 
     document = create_app(Settings(store=":memory:")).openapi()
     writes = {

@@ -39,7 +39,7 @@ from schemathesis.specs.openapi.checks import (
 
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import map_source
-from jixiao.service.app import create_app
+from jixiao.service.http.app import create_app
 from jixiao.service.pipeline import load as loader
 from jixiao.service.pipeline.linking import update_series
 from jixiao.service.settings import Settings

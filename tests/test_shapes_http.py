@@ -9,9 +9,9 @@ import pytest
 from conftest import app_client
 from rdflib.namespace import SH
 
+from jixiao.service.http.routes.validate import shutdown_worker
 from jixiao.service.pipeline.load import seed_files
 from jixiao.service.settings import Settings
-from jixiao.service.validation import shutdown_worker
 from jixiao.shapes.validate import JXSH, parse_rdf
 
 pytestmark = pytest.mark.anyio

@@ -13,8 +13,8 @@ import pytest
 from anyio import to_thread
 from conftest import app_client
 
-from jixiao.service import api
 from jixiao.service.answers.canned import CannedQuery, QueryRows
+from jixiao.service.http.routes import api
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import Store
 from jixiao.service.store.cache import StoreCache

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from jixiao.service import sparql
-from jixiao.service.app import create_app
+from jixiao.service.http.app import create_app
+from jixiao.service.http.routes import sparql
 from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.settings import Settings
 

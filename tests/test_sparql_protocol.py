@@ -9,7 +9,7 @@ import time
 import pytest
 from conftest import WRITE_TOKEN, app_client
 
-from jixiao.service.negotiation import RDF_OFFERS, SOLUTIONS_OFFERS, negotiate, split_suffix
+from jixiao.service.http.negotiation import RDF_OFFERS, SOLUTIONS_OFFERS, negotiate, split_suffix
 from jixiao.service.settings import Settings
 
 pytestmark = pytest.mark.anyio

@@ -17,8 +17,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
 from jixiao.service.answers.void import dataset_description, dump_chunks
-from jixiao.service.negotiation import negotiate
-from jixiao.service.pages import error_response
+from jixiao.service.http.negotiation import negotiate
+from jixiao.service.http.state import AppSettings, AppStore, settings_of, store_of
+from jixiao.service.http.templating import error_response
 from jixiao.service.store.base import Store
 
 __all__ = ["router"]
@@ -34,14 +35,14 @@ def _site(request: Request) -> str:
 
 
 @router.get("/.well-known/void", summary="VoID + DCAT description of the dataset")
-async def void(request: Request) -> Response:
+async def void(request: Request, store: AppStore, settings: AppSettings) -> Response:
     """The dataset: size, endpoint, dumps, vocabularies, and one subset per named graph."""
     media = negotiate(request.headers.get("accept"), tuple(_OFFERS))
     if media is None:
         offered = ", ".join(_OFFERS)
         message = f"no representation fits Accept; offered: {offered}"
         return error_response(request, 406, "NotAcceptable", message, {"Vary": "Accept"})
-    store, base = request.app.state.store, request.app.state.settings.base_iri
+    base = settings.base_iri
 
     def build() -> bytes:
         graph = dataset_description(store, _site(request), base)
@@ -92,7 +93,7 @@ async def _streamed(store: Store, graph: str | None) -> AsyncIterator[bytes]:
 
 def _dump(request: Request, graph: str | None, filename: str) -> StreamingResponse:
     return StreamingResponse(
-        _streamed(request.app.state.store, graph),
+        _streamed(store_of(request), graph),
         media_type="application/gzip",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -119,12 +120,12 @@ async def dump_document(rest: str, request: Request) -> Response:
     """``/dumps/doc/{key}/{year}.nq.gz``: the graph of the document ``{base}doc/{key}/{year}``."""
     if not rest.endswith(".nq.gz"):
         return error_response(request, 404, "NotFound", f"no dump /dumps/doc/{rest}")
-    base = request.app.state.settings.base_iri
+    base = settings_of(request).base_iri
     return await _dump_named(request, f"{base}doc/{rest.removesuffix('.nq.gz')}")
 
 
 async def _dump_named(request: Request, graph: str) -> Response:
-    store = request.app.state.store
+    store = store_of(request)
     known = await run_in_threadpool(store.named_graphs)
     if graph not in known:
         return error_response(request, 404, "NotFound", f"no graph <{graph}> in this dataset")

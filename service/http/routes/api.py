@@ -26,7 +26,8 @@ from pydantic import BaseModel, Field
 from jixiao.ingest.errors import UsageError
 from jixiao.ingest.years import check_year
 from jixiao.service.answers.canned import CannedQuery, QueryRows, load_queries, run_canned
-from jixiao.service.encoding import accepts_gzip, gzipped, respond
+from jixiao.service.http.bodies import accepts_gzip, gzipped, respond
+from jixiao.service.http.state import settings_of, store_of
 from jixiao.service.store.cache import StoreCache
 
 __all__ = ["COMPUTING_AT_ONCE", "router"]
@@ -172,8 +173,7 @@ async def _answer(
         if year_a >= year_b:
             raise UsageError(f"yearA must be earlier than yearB: {year_a}, {year_b}")
         values = {**values, "yearA": year_a, "yearB": year_b}
-    max_rows = request.app.state.settings.max_rows
-    store = request.app.state.store
+    max_rows, store = settings_of(request).max_rows, store_of(request)
 
     def body() -> bytes:
         rows = run_canned(store, query, values, max_rows=max_rows)

@@ -1,7 +1,8 @@
 """The FastAPI application: thin routers over library functions.
 
-Build it with :func:`create_app` from a :class:`~.settings.Settings`; the store is opened
-when the app starts and closed when it stops.
+Build it with :func:`create_app` from a :class:`~jixiao.service.settings.Settings`; the store
+is opened when the app starts and closed when it stops. Routes read what the app holds (its
+settings, store and query runner) through the typed dependencies of :mod:`.state`.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.ingest.errors import JixiaoError
-from jixiao.service import linked_data, operations, pages
-from jixiao.service.api import router as api_router
-from jixiao.service.graph_store import router as graph_store_router
-from jixiao.service.http.routes import void
+from jixiao.service.http import middleware
+from jixiao.service.http.routes import linked_data, query_page, void
+from jixiao.service.http.routes.api import router as api_router
+from jixiao.service.http.routes.graph_store import router as graph_store_router
+from jixiao.service.http.routes.series import router as series_page_router
+from jixiao.service.http.routes.sparql import router as sparql_router
+from jixiao.service.http.routes.validate import router as validation_router
+from jixiao.service.http.state import AppQueries, AppStore
 from jixiao.service.query.runner import WorkerPool, open_runner
-from jixiao.service.series_page import router as series_page_router
 from jixiao.service.settings import Settings
-from jixiao.service.sparql import router as sparql_router
 from jixiao.service.store.factory import load_vocabulary, open_store
-from jixiao.service.validation import router as validation_router
 
 __all__ = ["create_app"]
 
@@ -95,12 +97,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"error": "BadRequest", "message": problems}, status_code=400)
 
     @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, object]:
+    def healthz(store: AppStore, runner: AppQueries) -> dict[str, object]:
         """Liveness: the service is up and its store answers. Over an on-disk store, also
         how many ``/sparql`` answers came from the workers' on-disk snapshots and how many
         from their in-memory replicas (``answeredFrom``)."""
-        app.state.store.query("ASK { }")
-        runner = app.state.queries
+        store.query("ASK { }")
         if isinstance(runner, WorkerPool):
             return {"status": "ok", "answeredFrom": runner.answered_from()}
         return {"status": "ok"}
@@ -112,6 +113,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(validation_router)
     app.include_router(api_router)
     app.include_router(series_page_router)
-    pages.install(app)
-    operations.install(app, settings)
+    query_page.install(app)
+    middleware.install(app, settings)
     return app

@@ -16,8 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from jixiao.ingest.errors import UsageError
-from jixiao.service import pages
 from jixiao.service.answers.canned import Value, load_queries, run_canned
+from jixiao.service.http import templating as pages
+from jixiao.service.http.state import AppSettings, AppStore
 
 __all__ = ["router"]
 
@@ -53,12 +54,13 @@ def chart(amounts: Sequence[tuple[Value, float]], width: int = 360, height: int 
 
 
 @router.get("/series/{unit}/{key}", response_class=HTMLResponse)
-def series_page(request: Request, unit: str, key: str) -> Response:
+def series_page(
+    request: Request, unit: str, key: str, settings: AppSettings, store: AppStore
+) -> Response:
     """A series: its projects year by year, a chart of its amounts, its target changes."""
     if not _SEGMENT.fullmatch(unit) or not _KEY.fullmatch(key):
         raise UsageError("not a series address: /series/{12 hex digits}/{key}")
-    iri = f"{request.app.state.settings.base_iri}series/{unit}/{key}"
-    store = request.app.state.store
+    iri = f"{settings.base_iri}series/{unit}/{key}"
     queries = load_queries()
     projects = run_canned(store, queries["series-projects"], {"series": iri}).rows
     if not projects:

@@ -24,8 +24,9 @@ from jixiao.service.answers.describe import (
     resource_rdf,
 )
 from jixiao.service.answers.vocabulary import ontology_page_model
-from jixiao.service.negotiation import negotiate, split_suffix
-from jixiao.service.pages import error_response, linker, render
+from jixiao.service.http.negotiation import negotiate, split_suffix
+from jixiao.service.http.state import store_of
+from jixiao.service.http.templating import error_response, linker, render
 from jixiao.service.store.cache import StoreCache
 
 __all__ = ["OFFERS", "router"]
@@ -102,7 +103,7 @@ async def resource(rest: str, request: Request) -> Response:
     headers = _headers(canonical)
     if media is None:
         return _not_acceptable(request, headers)
-    store = request.app.state.store
+    store = store_of(request)
 
     def representation() -> bytes | None:
         if media == "text/html":

@@ -37,8 +37,9 @@ from jixiao.service.errors import (
     UnsupportedMediaType,
     ValidationTimeout,
 )
-from jixiao.service.limits import read_body
-from jixiao.service.negotiation import negotiate
+from jixiao.service.http.bodies import read_body
+from jixiao.service.http.negotiation import negotiate
+from jixiao.service.http.state import AppSettings
 from jixiao.shapes.report import Location
 
 __all__ = [
@@ -195,9 +196,8 @@ def _year(value: str | None) -> int:
 
 
 @router.post("/validate")
-async def validate(request: Request) -> Response:
+async def validate(request: Request, settings: AppSettings) -> Response:
     """Validate an uploaded table or RDF graph; the SHACL report, negotiated."""
-    settings = request.app.state.settings
     accept = request.headers.get("accept")
     wanted = negotiate(accept, _REPORT_OFFERS)
     if wanted is None:
@@ -228,13 +228,13 @@ def _shapes(base_iri: str, fmt: str) -> bytes:
 
 
 @router.get("/shapes")
-def shapes(request: Request) -> Response:
+def shapes(request: Request, settings: AppSettings) -> Response:
     """The SHACL shapes, negotiated: Turtle (default), JSON-LD or N-Triples."""
     wanted = negotiate(request.headers.get("accept"), _SHAPES_OFFERS)
     if wanted is None:
         raise NotAcceptable("the shapes are offered as Turtle, JSON-LD or N-Triples")
     fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld"}.get(wanted, "nt11")
-    return Response(_shapes(request.app.state.settings.base_iri, fmt), media_type=wanted)
+    return Response(_shapes(settings.base_iri, fmt), media_type=wanted)
 
 
 _PAGE = Environment(autoescape=True).from_string(

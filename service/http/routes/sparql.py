@@ -20,23 +20,23 @@ from fastapi.responses import Response
 
 from jixiao.ontology import PREFIXES
 from jixiao.service.answers.service_description import describe_service
-from jixiao.service.encoding import accepts_gzip, gzipped, respond
 from jixiao.service.errors import MethodNotAllowed, NotAcceptable
-from jixiao.service.limits import read_body
-from jixiao.service.negotiation import (
+from jixiao.service.http.bodies import accepts_gzip, gzipped, read_body, respond
+from jixiao.service.http.negotiation import (
     BOOLEAN_OFFERS,
     RDF_OFFERS,
     SOLUTIONS_OFFERS,
     format_of,
     negotiate,
 )
-from jixiao.service.protocol import (
+from jixiao.service.http.protocol import (
     Operation,
     check_external,
     check_write_token,
     read_operation,
     with_using,
 )
+from jixiao.service.http.state import queries_of, settings_of, store_of
 from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.query.formats import RDF_FORMATS
 from jixiao.service.query.runner import QueryRunner
@@ -83,7 +83,7 @@ def _endpoint(request: Request) -> str:
 
 
 def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
+    settings = settings_of(request)
     return settings
 
 
@@ -120,8 +120,7 @@ async def _query(request: Request, operation: Operation) -> Response:
         formats=formats,
         accept=accept,
     )
-    runner: QueryRunner = request.app.state.queries
-    store = request.app.state.store
+    runner, store = queries_of(request), store_of(request)
     answer = await _answer(store, runner, job, settings.query_timeout, accepts_gzip(request))
     headers = {"Vary": "Accept"}
     if answer.truncated:
@@ -185,7 +184,7 @@ async def _update(request: Request, operation: Operation) -> Response:
     settings = _settings(request)
     check_write_token(request.headers.get("authorization"), settings.write_token)
     text = with_using(operation.text, operation.using_graphs, operation.using_named_graphs)
-    store = request.app.state.store
+    store = store_of(request)
     await run_in_threadpool(lambda: store.update(text, base_iri=_endpoint(request)))
     return Response(status_code=204)
 
@@ -194,7 +193,7 @@ async def _describe(request: Request) -> Response:
     media = negotiate(request.headers.get("accept"), _DESCRIPTION_OFFERS)
     if media is None:
         media = "text/turtle"  # a browser or a tool asking for results: still describe
-    store = request.app.state.store
+    store = store_of(request)
     graphs = await run_in_threadpool(store.named_graphs)
     quads = describe_service(_endpoint(request), _settings(request), graphs)
     rdf = RDF_FORMATS[format_of(media)]

@@ -27,11 +27,11 @@ from fastapi.responses import Response
 
 from jixiao.ontology import PREFIXES
 from jixiao.service.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
-from jixiao.service.limits import read_body
-from jixiao.service.negotiation import DATASET_OFFERS, format_of, negotiate
-from jixiao.service.protocol import check_write_token, parse_iri
+from jixiao.service.http.bodies import read_body
+from jixiao.service.http.negotiation import DATASET_OFFERS, format_of, negotiate
+from jixiao.service.http.protocol import check_write_token, parse_iri
+from jixiao.service.http.state import settings_of, store_of
 from jixiao.service.query.formats import RDF_FORMATS
-from jixiao.service.settings import Settings
 from jixiao.service.store.base import Store
 
 __all__ = ["router"]
@@ -119,8 +119,7 @@ async def _dataset(request: Request, store: Store) -> Response:
 
 
 async def _serve(request: Request, path: str | None) -> Response:
-    settings: Settings = request.app.state.settings
-    store: Store = request.app.state.store
+    settings, store = settings_of(request), store_of(request)
     target = _target(request, path)
     if request.method in ("GET", "HEAD"):
         if target is _NO_GRAPH:
