@@ -21,9 +21,9 @@ import httpx
 import pytest
 
 from jixiao.ingest.iris import IriMinter
+from jixiao.service.bench.processes import free_port, running
 from jixiao.service.http.app import create_app
 from jixiao.service.pipeline import load as loader
-from jixiao.service.processes import free_port, running
 from jixiao.service.settings import Settings
 
 BIN = Path(sys.executable).parent

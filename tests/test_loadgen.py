@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from conftest import Server, free_port
 
-from jixiao.service.loadgen import LoadResult, RequestSpec, Summary, main, run_load, site_mix
+from jixiao.service.bench.loadgen import LoadResult, RequestSpec, Summary, main, run_load, site_mix
 
 pytestmark = pytest.mark.slow
 

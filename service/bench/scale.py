@@ -8,7 +8,7 @@ very same store (the limit), and on an rdflib in-memory dataset loaded from the 
 (the naive baseline, only up to a size where it finishes); finally 300 concurrent clients
 against ``jixiao serve``. :mod:`.bench` writes the results to BENCHMARKS.md.
 
-Child entry points (``python -m jixiao.service.bench_scale ingest|rdflib …``) keep each
+Child entry points (``python -m jixiao.service.bench.scale ingest|rdflib …``) keep each
 measurement's memory and CPU its own.
 """
 
@@ -30,8 +30,8 @@ import httpx
 from jixiao.ingest.iris import IriMinter
 from jixiao.ontology import sparql_prologue
 from jixiao.service.answers.canned import load_queries
-from jixiao.service.bench_report import REPLICA_WAIT_S
-from jixiao.service.processes import free_port, running
+from jixiao.service.bench.processes import free_port, running
+from jixiao.service.bench.report import REPLICA_WAIT_S
 
 __all__ = ["bench_size", "canned_texts"]
 
@@ -128,7 +128,7 @@ def _await_replicas(
 def _ingest(corpus: Path, store: Path) -> dict[str, object]:
     """``jixiao ingest`` of the corpus in a child process: its timings and peak memory."""
     done = subprocess.run(
-        [sys.executable, "-m", "jixiao.service.bench_scale", "ingest", str(corpus), str(store)],
+        [sys.executable, "-m", "jixiao.service.bench.scale", "ingest", str(corpus), str(store)],
         capture_output=True,
         text=True,
         check=True,
@@ -226,7 +226,7 @@ def _rdflib(dump: Path, texts: dict[str, str], limit: float, skip: set[str]) -> 
         spec = Path(dump.parent / "rdflib-queries.json")
         spec.write_text(json.dumps({n: texts[n] for n in pending}), encoding="utf-8")
         child = subprocess.Popen(
-            [sys.executable, "-m", "jixiao.service.bench_scale", "rdflib", str(dump), str(spec)],
+            [sys.executable, "-m", "jixiao.service.bench.scale", "rdflib", str(dump), str(spec)],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -286,7 +286,7 @@ def _load_test(url: str, clients: int, seconds: float) -> dict[str, object]:
     """``clients`` concurrent clients on /id/ pages and a canned query (see :mod:`.loadgen`)."""
     from dataclasses import asdict
 
-    from jixiao.service.loadgen import run_load, site_mix
+    from jixiao.service.bench.loadgen import run_load, site_mix
 
     return asdict(run_load(url, site_mix(url), clients=clients, duration=seconds))
 

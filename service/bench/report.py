@@ -140,7 +140,7 @@ def _load(sizes: Mapping[str, Mapping[str, Any]]) -> list[str]:
     lines = [
         "## Concurrent clients",
         "",
-        "A bounded, self-stopping load generator (`python -m jixiao.service.loadgen`) on "
+        "A bounded, self-stopping load generator (`python -m jixiao.service.bench.loadgen`) on "
         "loopback against `jixiao serve`: closed-loop clients, each sending its next request "
         "when the last is answered; `/id/` pages (HTML and Turtle) and a canned query. "
         "The canned query is the same text from every client, so after its first evaluation "

@@ -21,8 +21,8 @@ from pathlib import Path
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
-from jixiao.service.bench_report import render
-from jixiao.service.bench_scale import bench_size
+from jixiao.service.bench.report import render
+from jixiao.service.bench.scale import bench_size
 from jixiao.service.pipeline.load import ingest_bytes, seed_files
 from jixiao.service.store.embedded import EmbeddedStore
 from jixiao.shapes.validate import validate_document
