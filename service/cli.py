@@ -17,7 +17,7 @@ from pathlib import Path
 
 from jixiao.ingest.errors import JixiaoError, UsageError, ValidationFailed
 from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.overrides import load_overrides
+from jixiao.ingest.linking.overrides import load_overrides
 from jixiao.ingest.years import check_year
 from jixiao.service.answers import diff
 from jixiao.service.pipeline import load as loader

@@ -39,9 +39,9 @@ from jixiao.ingest.iris import DEFAULT_BASE, IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
 from jixiao.ontology import vocabulary_graph
-from jixiao.shapes.checks import CompiledShapes
-from jixiao.shapes.compiler import compile_shapes
-from jixiao.shapes.engine import Document, NeedsReference, validate_batch
+from jixiao.shapes.compiled.checks import CompiledShapes
+from jixiao.shapes.compiled.compiler import compile_shapes
+from jixiao.shapes.compiled.engine import Document, NeedsReference, validate_batch
 from jixiao.shapes.report import Report, build_report
 
 __all__ = [

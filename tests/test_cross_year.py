@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.series import link_series
+from jixiao.ingest.linking.series import link_series
 from jixiao.service.answers.canned import load_queries, run_canned
 from jixiao.service.pipeline import load as loader
 from jixiao.service.pipeline.linking import fetch_projects

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jixiao.ingest.names import Method, compare_indicator_names, match_indicator_names
+from jixiao.ingest.linking.names import Method, compare_indicator_names, match_indicator_names
 
 NAMES = st.text(alphabet="活动场次参与人数满意度覆盖率（）()% 年培训班科普讲座a1", max_size=12)
 

@@ -8,16 +8,16 @@ import pytest
 
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.names import Method, compare_names, normalize_name
-from jixiao.ingest.overrides import parse_overrides
-from jixiao.ingest.series import (
+from jixiao.ingest.linking.graph import series_triples
+from jixiao.ingest.linking.names import Method, compare_names, normalize_name
+from jixiao.ingest.linking.overrides import parse_overrides
+from jixiao.ingest.linking.series import (
     IndicatorInfo,
     ProjectInfo,
     Series,
     link_indicators,
     link_series,
 )
-from jixiao.ingest.series_graph import series_triples
 
 UNIT = "某单位"
 

@@ -28,8 +28,8 @@ from jixiao.ontology import JX, vocabulary_graph
 from jixiao.service.cli import main
 from jixiao.service.pipeline.load import seed_files
 from jixiao.shapes import validate as validation
-from jixiao.shapes.checks import SparqlCheck, UnsupportedShape
-from jixiao.shapes.compiler import compile_shapes
+from jixiao.shapes.compiled.checks import SparqlCheck, UnsupportedShape
+from jixiao.shapes.compiled.compiler import compile_shapes
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import (
     shapes_graph,

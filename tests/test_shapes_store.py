@@ -7,7 +7,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from jixiao.service.store.embedded import EmbeddedStore
-from jixiao.shapes.store_checks import CHECKS, check_store
+from jixiao.shapes.cross_document import CHECKS, check_store
 
 EXAMPLES = Path(__file__).parents[1] / "shapes" / "examples"
 ID = "https://w3id.org/jixiao/id/"

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from jixiao.ingest.iris import IriMinter
+from jixiao.ingest.linking.names import Method, compare_names
+from jixiao.ingest.linking.series import ProjectInfo, link_series
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.model import SourceTable
-from jixiao.ingest.names import Method, compare_names
 from jixiao.ingest.reader import read_table
-from jixiao.ingest.series import ProjectInfo, link_series
 from jixiao.ingest.synthetic import (
     TARGET_FORMS,
     CorpusFile,
@@ -27,7 +27,7 @@ from jixiao.ingest.synthetic import (
     generate_corpus,
     plan_corpus,
 )
-from jixiao.ingest.synthetic_vocabulary import DOMAIN_TOPICS, GENERIC_TOPICS, IT_TOPIC
+from jixiao.ingest.synthetic.vocabulary import DOMAIN_TOPICS, GENERIC_TOPICS, IT_TOPIC
 from jixiao.ingest.targets import Comparator, parse_target
 from jixiao.ingest.text import clean_text
 from jixiao.shapes.validate import validate_document

@@ -1,7 +1,7 @@
 """Keeping the series graph up to date: fetch the projects, link them, replace the graph.
 
-The linking itself is pure (:mod:`jixiao.ingest.series`); this module adds the store. It runs
-after every ingest, over every project in the store, and replaces the whole series graph in
+The linking itself is pure (:mod:`jixiao.ingest.linking.series`); this module adds the store.
+It runs after every ingest, over every project in the store, and replaces the whole series graph in
 one transaction, so the graph is always the linker's answer for exactly what is loaded.
 """
 
@@ -16,9 +16,9 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.overrides import Overrides
-from jixiao.ingest.series import IndicatorInfo, ProjectInfo, link_indicators, link_series
-from jixiao.ingest.series_graph import series_triples
+from jixiao.ingest.linking.graph import series_triples
+from jixiao.ingest.linking.overrides import Overrides
+from jixiao.ingest.linking.series import IndicatorInfo, ProjectInfo, link_indicators, link_series
 from jixiao.ontology import sparql_prologue
 from jixiao.service.store.base import Store
 from jixiao.service.store.embedded import EmbeddedStore

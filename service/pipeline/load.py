@@ -15,8 +15,8 @@ from rdflib import URIRef
 
 from jixiao.ingest.errors import InputError, ValidationFailed
 from jixiao.ingest.iris import IriMinter
+from jixiao.ingest.linking.overrides import Overrides
 from jixiao.ingest.mapping import MappedDocument, map_table
-from jixiao.ingest.overrides import Overrides
 from jixiao.ingest.reader import read_table
 from jixiao.ingest.years import check_year
 from jixiao.service.pipeline.linking import update_series

@@ -23,8 +23,8 @@ from decimal import Decimal
 from itertools import chain, combinations, count
 
 from jixiao.ingest.iris import name_key
-from jixiao.ingest.names import Method, compare_names, match_indicator_names, normalize_name
-from jixiao.ingest.overrides import Overrides
+from jixiao.ingest.linking.names import Method, compare_names, match_indicator_names, normalize_name
+from jixiao.ingest.linking.overrides import Overrides
 
 __all__ = [
     "INDICATOR_THRESHOLD",

@@ -28,7 +28,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
-from jixiao.shapes.checks import (
+from jixiao.shapes.compiled.checks import (
     GRAPH_VAR,
     ILL_TYPED,
     MATCHES,
@@ -38,9 +38,9 @@ from jixiao.shapes.checks import (
     SparqlCheck,
     ValueCheck,
 )
+from jixiao.shapes.compiled.report_graph import RawResult, report_graph
+from jixiao.shapes.compiled.terms import StoreView, Terms, literal_key, ox_term, rdflib_literal
 from jixiao.shapes.report import Report, build_report
-from jixiao.shapes.report_graph import RawResult, report_graph
-from jixiao.shapes.terms import StoreView, Terms, literal_key, ox_term, rdflib_literal
 
 __all__ = ["Document", "NeedsReference", "validate_batch"]
 

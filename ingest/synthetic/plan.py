@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from jixiao.ingest.synthetic_triple_counts import DOCUMENT_TRIPLES, PROJECT_ESTIMATE, UNIT_TRIPLES
-from jixiao.ingest.synthetic_vocabulary import (
+from jixiao.ingest.synthetic.triple_counts import DOCUMENT_TRIPLES, PROJECT_ESTIMATE, UNIT_TRIPLES
+from jixiao.ingest.synthetic.vocabulary import (
     AGENCIES,
     CITIES,
     DISTRICTS,

@@ -38,22 +38,21 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from jixiao.ingest.synthetic_plan import CorpusPlan, DepartmentPlan, UnitPlan, plan_corpus
-from jixiao.ingest.synthetic_render import render_table
-from jixiao.ingest.synthetic_tables import (
+from jixiao.ingest.synthetic.plan import CorpusPlan, DepartmentPlan, UnitPlan, plan_corpus
+from jixiao.ingest.synthetic.render import render_table
+from jixiao.ingest.synthetic.tables import (
     SyntheticIndicator,
     SyntheticProject,
     SyntheticTable,
     SyntheticUnit,
     department_tables,
 )
-from jixiao.ingest.synthetic_vocabulary import TARGET_FORMS
+from jixiao.ingest.synthetic.vocabulary import TARGET_FORMS
 
 __all__ = [
     "TARGET_FORMS",
@@ -163,7 +162,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print(f"wrote {summary(files)} to {args.out_dir} in {elapsed:.1f} s")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -15,10 +15,10 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from jixiao.ingest.names import compare_names
-from jixiao.ingest.synthetic_plan import DepartmentPlan
-from jixiao.ingest.synthetic_triple_counts import INDICATOR_TRIPLES, TARGET_TRIPLES
-from jixiao.ingest.synthetic_vocabulary import (
+from jixiao.ingest.linking.names import compare_names
+from jixiao.ingest.synthetic.plan import DepartmentPlan
+from jixiao.ingest.synthetic.triple_counts import INDICATOR_TRIPLES, TARGET_TRIPLES
+from jixiao.ingest.synthetic.vocabulary import (
     ABBREVIATIONS,
     BRANDS,
     COUNT_RANGES,

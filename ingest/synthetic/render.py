@@ -13,9 +13,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jixiao.ingest.synthetic_tables import SyntheticIndicator, SyntheticProject, SyntheticTable
-from jixiao.ingest.synthetic_triple_counts import DOCUMENT_TRIPLES, PROJECT_TRIPLES, UNIT_TRIPLES
-from jixiao.ingest.synthetic_vocabulary import LEVEL1, LEVEL2
+from jixiao.ingest.synthetic.tables import SyntheticIndicator, SyntheticProject, SyntheticTable
+from jixiao.ingest.synthetic.triple_counts import DOCUMENT_TRIPLES, PROJECT_TRIPLES, UNIT_TRIPLES
+from jixiao.ingest.synthetic.vocabulary import LEVEL1, LEVEL2
 
 __all__ = [
     "render_table",

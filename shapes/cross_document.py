@@ -10,13 +10,24 @@ rule, a severity, a focus node and a message in Chinese and English.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
+
+import pyoxigraph as ox
 
 from jixiao.ontology import sparql_prologue
-from jixiao.service.store.base import Store
 
-__all__ = ["CHECKS", "Finding", "StoreCheck", "check_store"]
+__all__ = ["CHECKS", "Finding", "Queryable", "StoreCheck", "check_store"]
 
 _PREFIXES = sparql_prologue("jx", "org", "rdfs")
+
+
+class Queryable(Protocol):
+    """What the checks need of a store: SPARQL over its union default graph, answered with
+    pyoxigraph's result types (every jixiao store is one)."""
+
+    def query(self, sparql: str, /) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """The answer to ``sparql``."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +104,14 @@ CHECKS: tuple[StoreCheck, ...] = (
 )
 
 
-def check_store(store: Store, checks: tuple[StoreCheck, ...] = CHECKS) -> list[Finding]:
+def check_store(store: Queryable, checks: tuple[StoreCheck, ...] = CHECKS) -> list[Finding]:
     """Run the cross-document checks over the whole store (its union default graph)."""
     findings = []
     for check in checks:
-        for row in store.query(_PREFIXES + check.select):  # type: ignore[union-attr]
+        rows = store.query(_PREFIXES + check.select)
+        if not isinstance(rows, ox.QuerySolutions):
+            raise TypeError(f"{check.name}: a SELECT answered {type(rows).__name__}")
+        for row in rows:
             focus, value = row["this"], row["value"]
             findings.append(
                 Finding(

@@ -17,7 +17,7 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.term import Node
 
 from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.series import IndicatorLink, Series
+from jixiao.ingest.linking.series import IndicatorLink, Series
 from jixiao.ontology import JX
 
 __all__ = ["series_triples"]

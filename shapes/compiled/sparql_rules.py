@@ -32,7 +32,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
-from jixiao.shapes.checks import GRAPH_VAR, ShapeInfo, SparqlCheck, UnsupportedShape
+from jixiao.shapes.compiled.checks import GRAPH_VAR, ShapeInfo, SparqlCheck, UnsupportedShape
 
 __all__ = ["RewrittenSelect", "rewrite_select", "sparql_check"]
 

@@ -29,7 +29,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDFS, SH, XSD
 from rdflib.term import BNode, Node
 
-from jixiao.shapes.checks import (
+from jixiao.shapes.compiled.checks import (
     FOCUS,
     GRAPH_VAR,
     ILL_TYPED,
@@ -41,7 +41,7 @@ from jixiao.shapes.checks import (
     UnsupportedShape,
     ValueCheck,
 )
-from jixiao.shapes.sparql_rules import sparql_check
+from jixiao.shapes.compiled.sparql_rules import sparql_check
 
 __all__ = ["UnsupportedShape", "compile_shapes", "path_expression"]
 

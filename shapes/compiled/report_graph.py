@@ -16,7 +16,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from jixiao.shapes.checks import ShapeInfo
+from jixiao.shapes.compiled.checks import ShapeInfo
 
 __all__ = ["RawResult", "report_graph"]
 
