@@ -36,13 +36,17 @@ seed: setup  ## load the bundled seed tables into $(STORE)
 run: seed  ## set up, load the seed tables and serve on http://$(HOST):$(PORT)/
 	$(BIN)/jixiao serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-lint: setup
+# .typecheck/jixiao/ links the four folders as one package, for mypy and import-linter.
+.typecheck/jixiao:
+	mkdir -p .typecheck/jixiao
+	for p in ontology ingest shapes service; do ln -sfn ../../$$p .typecheck/jixiao/$$p; done
+
+lint: setup .typecheck/jixiao  ## ruff, ruff format, and the layer contracts of pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=.typecheck $(BIN)/lint-imports --no-cache
 
-typecheck: setup
-	rm -rf .typecheck && mkdir -p .typecheck/jixiao
-	for p in ontology ingest shapes service; do ln -s ../../$$p .typecheck/jixiao/$$p; done
+typecheck: setup .typecheck/jixiao
 	$(BIN)/mypy -p jixiao.ontology -p jixiao.ingest -p jixiao.shapes -p jixiao.service
 
 format: setup

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from jixiao.ontology import PREFIXES
 from jixiao.service.query.formats import RDF_FORMATS, RESULT_FORMATS
-
-if TYPE_CHECKING:
-    from jixiao.service.store.base import QueryResult
+from jixiao.service.store.base import QueryResult
 
 __all__ = ["render_table", "serialize"]
 
