@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 # Debian packages the tests use: headless Chromium for the browser test (Playwright drives
 # /usr/bin/chromium and downloads no browser of its own) and OpenLink Virtuoso for the second
-# remote store (tests/test_virtuoso.py starts its own virtuoso-t). Needs root; their tests are
+# remote store (tests/store/test_virtuoso.py starts its own virtuoso-t). Needs root; their tests are
 # skipped otherwise.
 system-deps:
 	@missing=""; \
@@ -63,7 +63,7 @@ clean:
 	rm -rf $(VENV) .typecheck .pytest_cache .mypy_cache .ruff_cache data
 
 # The robustness tests with many more examples (Hypothesis profile `fuzz`, see
-# tests/hypothesis_profiles.py) and many more SIGKILLs; minutes, so not part of `make test`.
+# tests/support/hypothesis_profiles.py) and many more SIGKILLs; minutes, so not part of `make test`.
 fuzz: setup  ## long property-based, schemathesis and kill runs
-	JIXIAO_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_robustness_reader.py \
-	  tests/test_targets.py tests/test_schemathesis.py tests/test_robustness_store.py
+	JIXIAO_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/ingest/test_robustness_reader.py \
+	  tests/ingest/test_targets.py tests/http/test_schemathesis.py tests/store/test_robustness_store.py

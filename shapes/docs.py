@@ -121,7 +121,7 @@ number), the indicator and the target in front of each message. Instance IRIs mu
 the configured base (`JIXIAO_BASE_IRI`, default `https://w3id.org/jixiao/id/`).
 
 Each rule has a conforming and a non-conforming example in `shapes/examples/` (patches on
-`base.ttl`), run by `tests/test_shapes.py`.
+`base.ttl`), run by `tests/shapes/test_shapes.py`.
 """
 
 

@@ -1,8 +1,7 @@
-"""Shared fixtures: the app in process, free ports, real server subprocesses.
+"""Fixtures only (helpers are in ``tests/support/``):
 
-* ``app_client(settings)`` — an ``httpx.AsyncClient`` on the real app (lifespan run), for
-  ``@pytest.mark.anyio`` tests.
-* ``free_port()`` — a free loopback port.
+* ``anyio_backend`` — asyncio, for ``@pytest.mark.anyio`` tests.
+* ``seeded_store`` — a store directory with both seed tables (session-wide).
 * ``jixiao_server`` — a real ``jixiao serve`` subprocess on a seeded temporary store
   (session-wide; its base URL and write token as a :class:`Server`).
 * ``oxigraph_server`` — a real ``oxigraph serve --union-default-graph`` subprocess.
@@ -10,67 +9,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
-import sys
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from support.app import WRITE_TOKEN
+from support.servers import BIN, Server
 
-from jixiao.ingest.iris import IriMinter
 from jixiao.service.bench.processes import free_port, running
-from jixiao.service.http.app import create_app
-from jixiao.service.pipeline import load as loader
-from jixiao.service.settings import Settings
-
-BIN = Path(sys.executable).parent
-WRITE_TOKEN = "test-token"
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-@contextlib.asynccontextmanager
-async def app_client(
-    settings: Settings, base_url: str = "http://testserver"
-) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the real app, in process, with its lifespan (store open/close)."""
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
-            yield client
-
-
-@contextlib.asynccontextmanager
-async def seeded_app_client(
-    base_url: str = "http://testserver", extra_update: str | None = None
-) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the real app over an in-memory store holding both seed tables
-    (plus ``extra_update``, a SPARQL update run after seeding)."""
-    settings = Settings(store=":memory:")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        for data, name, year in loader.seed_files():
-            loader.ingest_bytes(data, name, year, app.state.store, IriMinter(settings.base_iri))
-        if extra_update:
-            app.state.store.update(extra_update)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
-            yield client
-
-
-@dataclass(frozen=True)
-class Server:
-    """A running server subprocess."""
-
-    url: str
-    token: str | None = None
 
 
 @pytest.fixture(scope="session")
@@ -113,5 +65,5 @@ def oxigraph_server(tmp_path: Path) -> Iterator[Server]:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Load the Hypothesis profile named by ``JIXIAO_HYPOTHESIS_PROFILE`` (``make fuzz``)
-    before any test module is collected (see ``hypothesis_profiles.py``)."""
-    import hypothesis_profiles  # noqa: F401
+    before any test module is collected (see ``support/hypothesis_profiles.py``)."""
+    import support.hypothesis_profiles  # noqa: F401

@@ -3,7 +3,7 @@
 The synthetic corpus (:mod:`.synthetic`) counts the triples of every table it writes exactly, as
 it renders it (:mod:`.synthetic_render`, :meth:`.SyntheticIndicator.triples`), and estimates
 them per project while planning (:mod:`.synthetic_plan`). When the mapping changes what it
-writes, these numbers change with it (tests/test_synthetic.py checks them against map_table).
+writes, these numbers change with it (tests/ingest/test_synthetic.py checks them against map_table).
 """
 
 from __future__ import annotations

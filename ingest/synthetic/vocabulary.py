@@ -116,7 +116,7 @@ DOMAIN_UNITS = {
 SPECIAL_ACCOUNT_UNITS = _words("学院 中学 医院 学校 保健院")
 
 # Project topics: no digits and no Chinese numerals, and no two alike enough for the series
-# linker to take one for the other (tests/test_synthetic.py checks).
+# linker to take one for the other (tests/ingest/test_synthetic.py checks).
 GENERIC_TOPICS = _words(
     """机构运行辅助 档案整理及财务咨询服务 办公楼维修改造 物业管理服务 机关党建工作 法律顾问服务
     绩效评价及审计 机关安全保卫 政务公开宣传 网站平台升级改造 政策课题研究 干部教育培训

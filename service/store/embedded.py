@@ -120,7 +120,7 @@ class EmbeddedStore(SparqlGraphWrites):
         drop, and the quads go in as N-Quads, not parsed as SPARQL. On disk they go in by
         Oxigraph's bulk loader, which writes sorted files beside the database and adds them all
         at the end in one RocksDB ingestion, atomic across its column families: a failed parse
-        or a killed process leaves none of them (``tests/test_robustness_store.py`` holds it
+        or a killed process leaves none of them (``tests/store/test_robustness_store.py`` holds it
         to that). That is about 3.5× faster than a transaction, which writes every index entry
         through a locked batch (1.26M quads: 8.7 s against 29.6 s).
         """

@@ -1,0 +1,48 @@
+"""The README says what the code does: first lines, settings table, commands."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from jixiao.service.cli import build_parser
+from jixiao.service.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    first = [line.split("#")[0].strip() for line in README.splitlines()[:2]]
+    assert first == ["make run", "make test"]
+
+
+def _settings_table() -> dict[str, tuple[str, str]]:
+    section = README.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        m = re.match(r"\|\s*`(JIXIAO_[A-Z_]+)`\s*\|\s*(.*?)\s*\|\s*(.*?)\s*\|$", line)
+        if m:
+            rows[m.group(1)] = (m.group(2), m.group(3))
+    return rows
+
+
+def test_settings_table_matches_the_settings_class() -> None:
+    table = _settings_table()
+    fields = Settings.model_fields
+    assert set(table) == {f"JIXIAO_{name.upper()}" for name in fields}
+    for name, field in fields.items():
+        default, meaning = table[f"JIXIAO_{name.upper()}"]
+        expected = "(unset)" if field.default is None else f"`{field.default}`"
+        if field.default == "":
+            expected = "(empty)"
+        assert default == expected, name
+        assert meaning == field.description, name
+
+
+def test_readme_names_every_cli_command() -> None:
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    assert commands
+    for command in commands:
+        assert f"jixiao {command}" in README, command
