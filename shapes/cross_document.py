@@ -1,6 +1,6 @@
 """Checks that span documents, as SPARQL on the store: what per-document validation cannot see.
 
-Each document is validated on its own (:func:`jixiao.shapes.validate.validate_graph`); what
+Each document is validated on its own (:func:`.validate.validate_graph`); what
 links documents — funding units shared across years, the series and continuity graphs — is
 checked here with one SELECT per rule over the whole store, so the cost is one query per rule
 however many documents there are. Each finding has the same shape as a validation result: a

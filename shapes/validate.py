@@ -3,15 +3,15 @@
 Each budget document is independent, so a document is validated on its own: its graph, the
 organisations it mentions and the vocabulary (the indicator scheme, for ``sh:class`` and the
 level-2-under-level-1 rule). Cost therefore grows with the size of one document, not of the
-store; checks that span documents are SPARQL on the store (:mod:`.store_checks`).
+store; checks that span documents are SPARQL on the store (:mod:`.cross_document`).
 
-Two engines run the same shapes and give the same reports. ``"oxigraph"`` (the default) is
-the shapes compiled to SPARQL once per base IRI (:mod:`.compiler`) and run on one Oxigraph
-store for a whole batch of documents (:mod:`.engine`); :func:`validate_documents` and
-:func:`validate_graphs` validate many at once. ``"pyshacl"`` is the reference: pySHACL on an
-rdflib graph, one document at a time. A document Oxigraph cannot hold as rdflib does is
-validated by the reference. (Where a rule's SELECT uses SAMPLE, the value it picks may
-differ: pySHACL's changes from run to run, the engine's does not; see :mod:`.sparql_rules`.)
+Two engines run the same shapes and give the same reports. ``"oxigraph"`` (the default) is the
+shapes compiled to SPARQL once per base IRI (:mod:`.compiled.compiler`) and run on one Oxigraph
+store for a whole batch of documents (:mod:`.compiled.engine`); :func:`validate_documents` and
+:func:`validate_graphs` validate many at once. ``"pyshacl"`` is the reference: pySHACL on an rdflib
+graph, one document at a time. A document Oxigraph cannot hold as rdflib does is validated by the
+reference. (Where a rule's SELECT uses SAMPLE, the value it picks may differ: pySHACL's changes from
+run to run, the engine's does not; see :mod:`.compiled.sparql_rules`.)
 
 pySHACL patches rdflib globals when it is imported: a server must call these functions in a
 worker process, never in the threads that answer queries (see

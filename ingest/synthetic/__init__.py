@@ -1,11 +1,11 @@
 """A deterministic synthetic corpus of 项目支出绩效目标表, to exercise the pipeline at scale.
 
 :func:`generate_corpus` writes source tables in exactly the text format of ``ingest/seeds/``
-(what :func:`~.reader.read_table` reads) for many departments × budget years × funding units
-× projects × indicators, so that reading, target parsing, mapping, validation, loading, series
-linking and querying can be run on 100 k, 1 M or 5 M triples. Only the random generator
-``random.Random`` seeded from the seed decides anything: the same seed always gives the same
-bytes, on any machine.
+(what :func:`~jixiao.ingest.reader.read_table` reads) for many departments × budget years
+× funding units × projects × indicators, so that reading, target parsing, mapping, validation,
+loading, series linking and querying can be run on 100 k, 1 M or 5 M triples. Only the
+random generator ``random.Random`` seeded from the seed decides anything: the same seed
+always gives the same bytes, on any machine.
 
 What the tables look like, as in the seeds: Chinese department names (广州市科学技术局,
 广州市天河区教育局 …) with one to six funding units each; both indicator layouts (labelled,
@@ -15,19 +15,21 @@ plain text; extraction artefacts (``<p>`` tags, spaced amounts ``2, 501. 00``, h
 punctuation). Amounts are kept in hundredths of 万元 (integers), so every 总计 is exactly
 财政拨款 + 财政专户拨款 + 其他资金, every unit subtotal the sum of its projects and 合计 the
 sum of the units. Across years most projects recur with drifting amounts and targets; some
-are renamed in ways the series linker (:mod:`.series`) still links (contract periods, year
+are renamed in ways the series linker
+(:mod:`jixiao.ingest.linking.series`) still links (contract periods, year
 and file-number tags, 运维/运行维护, moved quotes, a changed generic word); some are new and
 some are discontinued.
 
 :func:`plan_corpus` picks the departments, years, units and projects for a requested number
 of triples; :func:`department_tables` is what one department's tables say, year by year
 (with each project's lineage, for tests); :func:`write_corpus` renders and writes them one
-department at a time, counting the triples :func:`~.mapping.map_table` will give for each.
+department at a time, counting the triples :func:`~jixiao.ingest.mapping.map_table` will
+give for each.
 
-The work is split by job: :mod:`.synthetic_vocabulary` (the word pools and target forms),
-:mod:`.synthetic_plan` (departments, years, units and project counts),
-:mod:`.synthetic_tables` (what each table says), :mod:`.synthetic_render` (a table as source
-text) and :mod:`.synthetic_triple_counts` (what map_table writes per part); this module writes
+The work is split by job: :mod:`.vocabulary` (the word pools and target forms),
+:mod:`.plan` (departments, years, units and project counts),
+:mod:`.tables` (what each table says), :mod:`.render` (a table as source
+text) and :mod:`.triple_counts` (what map_table writes per part); this module writes
 the corpus and is its public face and command line:
 
     python -m jixiao.ingest.synthetic OUT_DIR --triples N [--seed S]

@@ -1,10 +1,10 @@
 """The plan of a synthetic corpus: its departments, their budget years, units and projects.
 
-:func:`plan_corpus` draws departments (named from :mod:`.synthetic_vocabulary`) one at a time,
+:func:`plan_corpus` draws departments (named from :mod:`.vocabulary`) one at a time,
 each with one to six budget years, the year it switches from the labelled (2023) to the coded
 (2025) layout, and one to six funding units with a number of projects in each year, until the
 estimated triples reach the number asked for. What the tables then say is
-:mod:`.synthetic_tables`'s job.
+:mod:`.tables`'s job.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """One synthetic table as the bytes of a source file, in the text format of ``ingest/seeds/``.
 
-:func:`render_table` writes a :class:`~.synthetic_tables.SyntheticTable` as the seeds' PDF
+:func:`render_table` writes a :class:`~.tables.SyntheticTable` as the seeds' PDF
 extractions read: the title and department, the header, 合计, each unit's subtotal and its
 project rows, the indicators in the table's layout (labelled or coded), and the artefacts that
 vary between files (``<p>`` tags, spaced amounts ``2, 501. 00``, half-width punctuation, blank

@@ -1,12 +1,12 @@
 """What the tables of a synthetic corpus say: each department's projects, year by year.
 
-:func:`department_tables` follows a :class:`~.synthetic_plan.DepartmentPlan` through its
+:func:`department_tables` follows a :class:`~.plan.DepartmentPlan` through its
 budget years. Each project is a lineage: it recurs with amounts drifting ±20 %, targets that
 change and indicators added or dropped; some are renamed in ways the series linker
-(:mod:`.series`) still links (contract periods, year and file-number tags, 运维/运行维护, moved
-quotes, a changed generic word); new projects replace discontinued ones. Amounts are integers
-in hundredths of 万元. The tables are plain data (:class:`SyntheticTable` and its parts);
-:mod:`.synthetic_render` writes them as source text.
+(:mod:`jixiao.ingest.linking.series`) still links (contract periods, year and file-number
+tags, 运维/运行维护, moved quotes, a changed generic word); new projects replace discontinued
+ones. Amounts are integers in hundredths of 万元. The tables are plain data
+(:class:`SyntheticTable` and its parts); :mod:`.render` writes them as source text.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""How many triples :func:`~.mapping.map_table` writes for each part of a source table.
+"""How many triples :func:`~jixiao.ingest.mapping.map_table` writes for each part of a source table.
 
 The synthetic corpus (:mod:`.synthetic`) counts the triples of every table it writes exactly, as
-it renders it (:mod:`.synthetic_render`, :meth:`.SyntheticIndicator.triples`), and estimates
-them per project while planning (:mod:`.synthetic_plan`). When the mapping changes what it
+it renders it (:mod:`.render`, :meth:`.SyntheticIndicator.triples`), and estimates
+them per project while planning (:mod:`.plan`). When the mapping changes what it
 writes, these numbers change with it (tests/ingest/test_synthetic.py checks them against map_table).
 """
 

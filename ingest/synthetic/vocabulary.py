@@ -294,9 +294,10 @@ TARGET_FORMS: dict[str, tuple[tuple[str, int], ...]] = {
 }  # fmt: skip
 """Target value forms by kind: (pattern, triples the target adds to the four every target has).
 
-``{n}`` is the number, ``{a}`` and ``{b}`` the bounds of a range (``a < b``, ``a < n``),
-``{m}`` a count spelled out in full, ``{u}`` the indicator's unit. The added triples are
-those :func:`~.targets.parse_target` gives: comparator, number (or lower and upper bound), unit.
+``{n}`` is the number, ``{a}`` and ``{b}`` the bounds of a range (``a < b``, ``a < n``), ``{m}`` a
+count spelled out in full, ``{u}`` the indicator's unit. The added triples are those
+:func:`~jixiao.ingest.targets.parse_target` gives: comparator, number (or lower and upper bound),
+unit.
 """
 
 COUNT_RANGES = {"人": (20, 2000), "人次": (200, 20000), "场": (2, 120), "期": (2, 12),

@@ -1,4 +1,4 @@
-"""BENCHMARKS.md from the benchmark's results (see :mod:`.bench`, :mod:`.bench_scale`)."""
+"""BENCHMARKS.md from the benchmark's results (see :mod:`.bench`, :mod:`.scale`)."""
 
 from __future__ import annotations
 

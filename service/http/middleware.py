@@ -3,7 +3,7 @@
 :func:`install` adds them to an app. The access log is one JSON line per request
 on the ``jixiao.access`` logger (method, path, query, status, ms, client); the body cap
 answers 413 for a declared ``Content-Length`` over ``max_body_bytes`` before any route reads
-it (routes that read bodies check the streamed size too, see :func:`.limits.read_body`).
+it (routes that read bodies check the streamed size too, see :func:`~.bodies.read_body`).
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ __all__ = [
     "split_suffix",
 ]
 
-# media type → (format key used by :mod:`.results`, what it serialises)
+# media type → (format key used by :mod:`jixiao.service.query.results`, what it serialises)
 MEDIA_TYPES: dict[str, tuple[str, str]] = {
     "application/sparql-results+json": ("json", "results"),
     "application/sparql-results+xml": ("xml", "results"),
@@ -163,7 +163,7 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
 
 
 def format_of(media_type: str) -> str:
-    """The :mod:`.results` format key of a media type in :data:`MEDIA_TYPES`."""
+    """The :mod:`jixiao.service.query.results` format key of a media type in :data:`MEDIA_TYPES`."""
     return MEDIA_TYPES[media_type.split(";")[0].strip().lower()][0]
 
 

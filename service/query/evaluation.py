@@ -1,6 +1,6 @@
 """Evaluating one SPARQL query within its limits and serialising its answer.
 
-Shared by the embedded store, the query worker processes (:mod:`.query_worker`) and the
+Shared by the embedded store, the query worker processes (:mod:`.worker`) and the
 in-process runner, so a query is evaluated, capped and serialised the same way wherever it
 runs. Light on imports on purpose: a worker process starts with this module and pyoxigraph.
 """

@@ -2,13 +2,13 @@
 
 pyoxigraph cannot cancel a query: an ``ORDER BY`` or a ``COUNT`` over a huge join is one
 native call. So over an on-disk store, ``/sparql`` queries run in a small pool of worker
-processes (:mod:`.query_worker`), each reading a *snapshot* of the store — a RocksDB
+processes (:mod:`.worker`), each reading a *snapshot* of the store — a RocksDB
 checkpoint, hard links, about 70 ms even at a million triples — taken lazily, the first time
 a query comes after a write, so every query sees every write answered before it. When a query
 passes its time limit its worker is killed (SIGKILL) and replaced in the background: the work
 really stops, and the client gets 503. Each worker also copies its snapshot into memory in the
 background (up to ``query_replica_max_triples`` quads) and answers from that copy once it is
-finished — for that snapshot only, so a write is never hidden (see :mod:`.query_worker`).
+finished — for that snapshot only, so a write is never hidden (see :mod:`.worker`).
 
 Queries wait for a free worker in a bounded queue: at most ``query_queue`` may wait; beyond
 that a request is refused at once (503, ``Retry-After: 1``), and the wait counts against the
@@ -200,7 +200,7 @@ class WorkerPool:
                 replacement.add_done_callback(lambda _: _call_soon(loop, self._queue.leave))
 
     def _call(self, worker: _Worker, job: QueryJob, deadline: float) -> tuple[str, object, str]:
-        """Status, answer or error, and which copy answered (see :mod:`.query_worker`)."""
+        """Status, answer or error, and which copy answered (see :mod:`.worker`)."""
         snapshot = self._current_snapshot(worker)
         try:
             worker.conn.send((str(snapshot), job))

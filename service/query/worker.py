@@ -1,6 +1,6 @@
 """The query worker process: answers protocol queries over a read-only store snapshot.
 
-Started by :class:`.query_runner.WorkerPool` with the ``spawn`` method, it imports only
+Started by :class:`~.runner.WorkerPool` with the ``spawn`` method, it imports only
 pyoxigraph and the light :mod:`.evaluation` (a fresh worker is ready in a fraction of a
 second), then answers ``(snapshot, job)`` messages with ``("ok", Answer, copy)`` or
 ``("error", exception, copy)`` until its pipe closes; ``copy`` names what answered,

@@ -25,7 +25,7 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def write(result: Collected, fmt: str) -> bytes:
-    """``result`` serialised as format key ``fmt`` (see :mod:`.negotiation`)."""
+    """``result`` serialised as format key ``fmt`` (see :mod:`jixiao.service.http.negotiation`)."""
     if result.kind == "triples":
         rdf = RDF_FORMATS[fmt]
         triples = result.triples or []

@@ -101,7 +101,7 @@ class EmbeddedStore(SparqlGraphWrites):
     def snapshot(self, target: Path) -> None:
         """A consistent copy of the on-disk store at ``target`` (a RocksDB checkpoint: hard
         links where it can, so it is cheap); worker processes read it, see
-        :mod:`.query_runner`."""
+        :mod:`jixiao.service.query.runner`."""
         if self.path is None:
             raise StoreError("an in-memory store has no snapshots")
         try:

@@ -140,7 +140,7 @@ class _ServerChosenAuth(httpx.Auth):
 class RemoteStore:
     """A SPARQL 1.1 server reached over HTTP (Protocol + Graph Store Protocol).
 
-    Its graph writes are built here, not by :class:`~.store.SparqlGraphWrites`: they must fit
+    Its graph writes are built here, not by :class:`~.embedded.SparqlGraphWrites`: they must fit
     servers' limits on one operation and one request (see the module's doc).
     """
 

@@ -1,9 +1,9 @@
 """The compiled engine: the shapes as SPARQL on one Oxigraph store per batch of documents.
 
-Each document goes into its own named graph (with the vocabulary it is validated with) and
-every check of :mod:`.compiler` runs once over all graphs of the batch, so the cost grows with
-the total size of the batch, not with documents × rules. The answers become the report
-pySHACL writes (:mod:`.report_graph`) and :func:`.report.build_report` reads it as it reads
+Each document goes into its own named graph (with the vocabulary it is validated with) and every
+check of :mod:`.compiler` runs once over all graphs of the batch, so the cost grows with the total
+size of the batch, not with documents × rules. The answers become the report pySHACL writes
+(:mod:`.report_graph`) and :func:`~jixiao.shapes.report.build_report` reads it as it reads
 pySHACL's.
 
 Oxigraph keeps literals by value, so every literal in an answer is mapped back to the

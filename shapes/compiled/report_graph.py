@@ -3,7 +3,7 @@
 Same triples for the same results: the result node with its constraint component, source
 shape, severity, focus node, value, path, SPARQL constraint and messages; blank nodes copied
 with what they say (a path, a SPARQL constraint), keeping the top node's label. So
-:func:`.report.build_report` reads both engines' reports alike.
+:func:`~jixiao.shapes.report.build_report` reads both engines' reports alike.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """``/api/…``: the cross-year questions as JSON (or CSV), documented in the OpenAPI schema.
 
-Thin routes over :mod:`.canned`: each runs one canned query with its year parameters bound
-and returns its rows (``?format=csv`` for a CSV table). The same rows come from posting the
-query text (:meth:`CannedQuery.render`) to ``/sparql``; a test holds the two to it.
+Thin routes over :mod:`jixiao.service.answers.canned`: each runs one canned query with its year
+parameters bound and returns its rows (``?format=csv`` for a CSV table). The same rows come from
+posting the query text (:meth:`CannedQuery.render`) to ``/sparql``; a test holds the two to it.
 
 An answer is computed once per store generation and kept as the body it is sent as: the
 same question asked meanwhile waits for that computation on the event loop, and at most

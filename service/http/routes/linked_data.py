@@ -1,10 +1,10 @@
 """Linked data: ``GET /id/{rest}`` for every resource, and ``GET /ontology``.
 
-Both are negotiated (``Accept``, with ``.ttl``/``.jsonld``/``.nt``/``.html`` suffixes
-overriding it) between an HTML page for people and Turtle, JSON-LD and N-Triples for
-machines. Every representation says ``Vary: Accept`` and links its twins with
-``Link: <…>; rel="alternate"; type="…"``. An unknown resource is a 404, an unsatisfiable
-``Accept`` a 406, both in the one error shape (:func:`.pages.error_response`).
+Both are negotiated (``Accept``, with ``.ttl``/``.jsonld``/``.nt``/``.html`` suffixes overriding it)
+between an HTML page for people and Turtle, JSON-LD and N-Triples for machines. Every representation
+says ``Vary: Accept`` and links its twins with ``Link: <…>; rel="alternate"; type="…"``. An unknown
+resource is a 404, an unsatisfiable ``Accept`` a 406, both in the one error shape
+(:func:`~jixiao.service.http.templating.error_response`).
 """
 
 from __future__ import annotations

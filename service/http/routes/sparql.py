@@ -1,10 +1,11 @@
 """``/sparql``: the SPARQL 1.1 Protocol — query, update, and the service description.
 
-Queries are open to all; updates need the write token (:func:`.protocol.check_write_token`).
-Every query runs within the limits of :mod:`.query_runner` (time, a bounded queue) and
-:mod:`.evaluation` (rows), and its result is negotiated against ``Accept`` with
-:mod:`.negotiation`. The default graph is the union of
-all graphs unless the request names ``default-graph-uri``/``named-graph-uri``.
+Queries are open to all; updates need the write token
+(:func:`~jixiao.service.http.protocol.check_write_token`). Every query runs within the limits of
+:mod:`jixiao.service.query.runner` (time, a bounded queue) and
+:mod:`jixiao.service.query.evaluation` (rows), and its result is negotiated against ``Accept`` with
+:mod:`jixiao.service.http.negotiation`. The default graph is the union of all graphs unless the
+request names ``default-graph-uri``/``named-graph-uri``.
 """
 
 from __future__ import annotations
@@ -129,11 +130,11 @@ async def _query(request: Request, operation: Operation) -> Response:
     return respond(answer.payload, media[answer.kind], encoding=answer.encoding, headers=headers)
 
 
-# Answers kept until the store's next write (see :class:`.operations.StoreCache`): the same
-# query asked again, or by many clients at once, is evaluated once. Kept: answers of at most
-# _KEPT_BYTES, plain or, for clients that take gzip, compressed (so a large answer that
-# compresses well is kept too). Never kept: queries whose answer may differ between two runs
-# on the same data.
+# Answers kept until the store's next write (see :class:`~jixiao.service.store.cache.StoreCache`):
+# the same query asked again, or by many clients at once, is evaluated once. Kept: answers of at
+# most _KEPT_BYTES, plain or, for clients that take gzip, compressed (so a large answer that
+# compresses well is kept too). Never kept: queries whose answer may differ between two runs on the
+# same data.
 _ANSWERS: StoreCache[Answer] = StoreCache(128)
 _GZIPPED: StoreCache[Answer] = StoreCache(128)
 _KEPT_BYTES = 1 << 20
