@@ -14,12 +14,14 @@ from jixiao.ontology import (
     JXC,
     ONTOLOGY_IRI,
     ONTOLOGY_TTL,
+    PREFIXES,
     SCHEME_IRI,
     SCHEME_TTL,
     category_by_notation,
     category_for_label,
     category_level,
     generate,
+    sparql_prologue,
     vocabulary_graph,
 )
 
@@ -436,3 +438,11 @@ def test_category_by_notation() -> None:
     assert category_level(JXC["2"]) == 1
     assert category_level(JXC["24"]) == 2
     assert category_level(JX.Project) is None
+
+
+def test_the_prefix_map_names_the_vocabularys_own_namespaces() -> None:
+    """PREFIXES is written out on plain strings (so a query worker starts without rdflib);
+    it must say what the rdflib side says."""
+    assert PREFIXES["jx"] == str(JX)
+    assert PREFIXES["jxc"] == str(JXC)
+    assert sparql_prologue("jx") == f"PREFIX jx: <{JX}>\n"
