@@ -7,6 +7,9 @@ README's table of settings is checked against this class by a test.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -80,6 +83,12 @@ class Settings(BaseSettings):
         description="Path of a TOML file of curated series overrides (`[[same]]` / "
         "`[[different]]` project pairs) that win over automatic linking; unset means none.",
     )
+    cache_dir: str | None = Field(
+        None,
+        description="Folder where `jixiao validate` and `jixiao ingest` keep the compiled "
+        "shapes between runs (a fast start); unset means `$XDG_CACHE_HOME/jixiao` or "
+        "`~/.cache/jixiao`, empty means none.",
+    )
     store_flavour: str = Field(
         "oxigraph",
         description="Kind of SPARQL server a `JIXIAO_STORE` URL points at, which sets its "
@@ -111,3 +120,10 @@ class Settings(BaseSettings):
         description="Bearer token sent to the remote store with every request (e.g. "
         "QLever's access token); unset means none.",
     )
+
+    def shapes_cache(self) -> Path | None:
+        """The folder of the compiled shapes' cache (``None``: keep nothing on disk)."""
+        if self.cache_dir is not None:
+            return Path(self.cache_dir).expanduser() if self.cache_dir else None
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        return (Path(xdg) if xdg else Path.home() / ".cache") / "jixiao"

@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from jixiao.ontology import JX, PREFIXES
 
-__all__ = ["SEVERITIES", "Location", "Report", "Result", "build_report"]
+__all__ = ["SEVERITIES", "Location", "Report", "Result", "build_report", "pyshacl_report"]
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _LANGS = ("zh", "en")
@@ -33,6 +33,7 @@ _CONTEXT = {
     "xsd": PREFIXES["xsd"],
 }
 RDF_FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "ntriples": "nt11"}
+_JXSH = _CONTEXT["jxsh"]
 
 
 def _text(graph: Graph, node: Node | None, prop: URIRef) -> str | None:
@@ -166,6 +167,15 @@ class Result:
     def shape_name(self) -> str:
         return self.shape.rsplit("#", 1)[-1]
 
+    @property
+    def shape_label(self) -> str:
+        """``jxsh:Name`` for a built-in shape, ``<IRI>`` for another, else its path."""
+        if self.shape.startswith(_JXSH):
+            return f"jxsh:{self.shape_name}"
+        if "://" in self.shape or self.shape.startswith("urn:"):
+            return f"<{self.shape}>"
+        return f"shape on <{self.path}>" if self.path else "a shape"
+
     def message(self, lang: str = "en") -> str:
         """The message with its location in front, as in ``sh:resultMessage``."""
         return self.location.prefix(lang) + self.messages.get(lang, "")
@@ -226,7 +236,7 @@ class Report:
                 zh = f"{detail_zh}：{r.messages.get('zh', '')}" if detail_zh else r.messages["zh"]
                 lines.append(f"  {r.severity.lower():<9} {en}")
                 lines.append(f"  {_SEVERITY_ZH.get(r.severity, ''):<7} {zh}")
-                lines.append(f"  {'':<9} (jxsh:{r.shape_name})")
+                lines.append(f"  {'':<9} ({r.shape_label})")
         return "\n".join(lines) + "\n"
 
     def serialize(self, fmt: str = "turtle") -> bytes:
@@ -317,3 +327,14 @@ def merge_counts(reports: Iterable[Report]) -> dict[str, int]:
         for severity, n in report.counts.items():
             total[severity] = total.get(severity, 0) + n
     return total
+
+
+def pyshacl_report(graph: Graph, shapes: Graph, messages: Graph, title: str) -> Report:
+    """pySHACL's report on ``graph`` (changed in place), read with the templates of
+    ``messages`` (a shapes graph holding ``shapes``)."""
+    from pyshacl import validate  # imported here: pySHACL patches rdflib globals on import
+
+    _conforms, report_graph, _text = validate(
+        graph, shacl_graph=shapes, inference="none", allow_warnings=True, inplace=True
+    )
+    return build_report(report_graph, graph, messages, title)

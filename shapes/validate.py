@@ -5,13 +5,14 @@ organisations it mentions and the vocabulary (the indicator scheme, for ``sh:cla
 level-2-under-level-1 rule). Cost therefore grows with the size of one document, not of the
 store; checks that span documents are SPARQL on the store (:mod:`.cross_document`).
 
-Two engines run the same shapes and give the same reports. ``"oxigraph"`` (the default) is the
-shapes compiled to SPARQL once per base IRI (:mod:`.compiled.compiler`) and run on one Oxigraph
+Two engines run the same shapes and give the same reports. ``"oxigraph"`` (the default) is
+the shapes compiled to SPARQL once per base IRI (:mod:`.compiled.compiler`) and run on one Oxigraph
 store for a whole batch of documents (:mod:`.compiled.engine`); :func:`validate_documents` and
-:func:`validate_graphs` validate many at once. ``"pyshacl"`` is the reference: pySHACL on an rdflib
-graph, one document at a time. A document Oxigraph cannot hold as rdflib does is validated by the
-reference. (Where a rule's SELECT uses SAMPLE, the value it picks may differ: pySHACL's changes from
-run to run, the engine's does not; see :mod:`.compiled.sparql_rules`.)
+:func:`validate_graphs` validate many at once. ``"pyshacl"`` is the reference: pySHACL on an
+rdflib graph, one document at a time. A document Oxigraph cannot hold as rdflib does is
+validated by the reference. (Where a rule's SELECT uses SAMPLE, the value it picks may
+differ: pySHACL's changes from run to run, the engine's does not; see
+:mod:`.compiled.sparql_rules`.)
 
 pySHACL patches rdflib globals when it is imported: a server must call these functions in a
 worker process, never in the threads that answer queries (see
@@ -31,18 +32,17 @@ from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 
 from jixiao.ingest.errors import InputError, UsageError
 from jixiao.ingest.iris import DEFAULT_BASE, IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
 from jixiao.ontology import vocabulary_graph
+from jixiao.shapes.compiled.cache import cached
 from jixiao.shapes.compiled.checks import CompiledShapes
-from jixiao.shapes.compiled.compiler import compile_shapes
 from jixiao.shapes.compiled.engine import Document, NeedsReference, validate_batch
-from jixiao.shapes.report import Report, build_report
+from jixiao.shapes.extra import ExtraShapes, load_extra_shapes
+from jixiao.shapes.report import Report, pyshacl_report
 
 __all__ = [
     "ENGINES",
@@ -50,6 +50,7 @@ __all__ = [
     "RDF_MEDIA_TYPES",
     "SHAPES_IRI",
     "SHAPES_TTL",
+    "extra_shapes",
     "parse_rdf",
     "shapes_graph",
     "validate_document",
@@ -81,7 +82,9 @@ _log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=256)
-def _prepared(text: str, namespaces: tuple[tuple[str, str], ...]) -> Query:
+def _prepared(text: str, namespaces: tuple[tuple[str, str], ...]) -> Any:
+    from rdflib.plugins.sparql import prepareQuery  # for pySHACL only: its import is slow
+
     return prepareQuery(text, initNs=dict(namespaces))
 
 
@@ -139,14 +142,20 @@ def parse_rdf(data: bytes, fmt: str, name: str = "<upload>") -> Graph:
     return graph
 
 
-@cache
-def _compiled(base_iri: str) -> CompiledShapes:
+def _compile(base_iri: str) -> CompiledShapes:
+    from jixiao.shapes.compiled.compiler import compile_shapes
+
     return compile_shapes(_parsed_shapes(base_iri))
 
 
 @cache
+def _compiled(base_iri: str) -> CompiledShapes:
+    return cached(f"compiled {base_iri}", partial(_compile, base_iri))
+
+
+@cache
 def _vocabulary_triples() -> tuple[Any, ...]:
-    return tuple(vocabulary_graph())
+    return cached("vocabulary", lambda: tuple(vocabulary_graph()))
 
 
 def _reference_graph(data: Graph, with_vocabulary: bool) -> Graph:
@@ -158,18 +167,23 @@ def _reference_graph(data: Graph, with_vocabulary: bool) -> Graph:
     return graph
 
 
-def _pyshacl(data: Graph, base_iri: str, with_vocabulary: bool, title: str) -> Report:
-    from pyshacl import validate  # imported here: pySHACL patches rdflib globals on import
-
+def _pyshacl(
+    data: Graph, base_iri: str, with_vocabulary: bool, title: str, extra: ExtraShapes | None
+) -> Report:
+    shapes = _parsed_shapes(base_iri) if extra is None else extra.shapes
     graph = _reference_graph(data, with_vocabulary)
-    _conforms, report_graph, _text = validate(
-        graph,
-        shacl_graph=_parsed_shapes(base_iri),
-        inference="none",
-        allow_warnings=True,
-        inplace=True,
-    )
-    return build_report(report_graph, graph, _parsed_shapes(base_iri), title)
+    return pyshacl_report(graph, shapes, shapes, title)
+
+
+def extra_shapes(data: bytes, name: str, base_iri: str = DEFAULT_BASE) -> ExtraShapes:
+    """A department's own shapes (Turtle, JSON-LD or N-Triples by ``name``'s suffix), split
+    between the engines; :class:`UsageError` if they cannot run."""
+    fmt = RDF_SUFFIXES.get(Path(name).suffix.lower(), "turtle")
+    try:
+        graph = parse_rdf(data, fmt, name)
+    except InputError as exc:
+        raise UsageError(f"{name}: the shapes file is {exc.message}") from None
+    return load_extra_shapes(graph, name, _parsed_shapes(base_iri), _compiled(base_iri))
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,12 +216,14 @@ def _batches(inputs: Sequence[_Input]) -> Iterator[Sequence[_Input]]:
         start = end
 
 
-def _validate(inputs: Sequence[_Input], base_iri: str, engine: str) -> list[Report]:
+def _validate(
+    inputs: Sequence[_Input], base_iri: str, engine: str, extra: ExtraShapes | None = None
+) -> list[Report]:
     if engine == "pyshacl":
-        return [_pyshacl(i.graph(), base_iri, i.with_vocabulary, i.title) for i in inputs]
+        return [_pyshacl(i.graph(), base_iri, i.with_vocabulary, i.title, extra) for i in inputs]
     if engine != "oxigraph":
         raise UsageError(f"unknown validation engine {engine!r} (expected oxigraph or pyshacl)")
-    compiled = _compiled(base_iri)
+    compiled = _compiled(base_iri) if extra is None else extra.compiled
     reports: list[Report] = []
     for batch in _batches(inputs):
         outcomes = validate_batch([i.document() for i in batch], compiled)
@@ -216,7 +232,11 @@ def _validate(inputs: Sequence[_Input], base_iri: str, engine: str) -> list[Repo
                 _log.info(
                     "%s: validated with pySHACL: %s", given.title or "a graph", outcome.reason
                 )
-                outcome = _pyshacl(given.graph(), base_iri, given.with_vocabulary, given.title)
+                outcome = _pyshacl(
+                    given.graph(), base_iri, given.with_vocabulary, given.title, extra
+                )
+            elif extra is not None:
+                outcome = extra.add_reference_results(outcome, given.reference())
             reports.append(outcome)
     return reports
 
@@ -238,6 +258,7 @@ def validate_graph(
     with_vocabulary: bool = True,
     title: str = "",
     engine: str = "oxigraph",
+    extra: ExtraShapes | None = None,
 ) -> Report:
     """Validate one document's graph (its triples and its organisations) against the shapes.
 
@@ -248,7 +269,12 @@ def validate_graph(
     """
     titles = [title]
     return validate_graphs(
-        [data], base_iri=base_iri, with_vocabulary=with_vocabulary, engine=engine, titles=titles
+        [data],
+        base_iri=base_iri,
+        with_vocabulary=with_vocabulary,
+        engine=engine,
+        titles=titles,
+        extra=extra,
     )[0]
 
 
@@ -258,6 +284,7 @@ def validate_graphs(
     base_iri: str = DEFAULT_BASE,
     with_vocabulary: bool = True,
     engine: str = "oxigraph",
+    extra: ExtraShapes | None = None,
     titles: Sequence[str] | None = None,
 ) -> list[Report]:
     """:func:`validate_graph` for many graphs at once: one report per graph, in order."""
@@ -266,7 +293,7 @@ def validate_graphs(
         _Input(partial(_same, g), partial(_same, g), len(g), with_vocabulary, t)
         for g, t in zip(graphs, names, strict=True)
     ]
-    return _validate(inputs, base_iri, engine)
+    return _validate(inputs, base_iri, engine, extra)
 
 
 def _same(graph: Graph) -> Graph:
@@ -279,9 +306,10 @@ def validate_document(
     base_iri: str = DEFAULT_BASE,
     title: str = "",
     engine: str = "oxigraph",
+    extra: ExtraShapes | None = None,
 ) -> Report:
     """Validate a mapped document: :meth:`MappedDocument.combined` plus the vocabulary."""
-    return _validate([_mapped_input(mapped, title)], base_iri, engine)[0]
+    return _validate([_mapped_input(mapped, title)], base_iri, engine, extra)[0]
 
 
 def validate_documents(
@@ -289,6 +317,7 @@ def validate_documents(
     *,
     base_iri: str = DEFAULT_BASE,
     engine: str = "oxigraph",
+    extra: ExtraShapes | None = None,
     titles: Sequence[str] | None = None,
 ) -> list[Report]:
     """Validate many mapped documents, each on its own, in as few batches as fit in memory.
@@ -298,7 +327,7 @@ def validate_documents(
     """
     names = list(titles) if titles is not None else [""] * len(mapped_docs)
     inputs = [_mapped_input(m, t) for m, t in zip(mapped_docs, names, strict=True)]
-    return _validate(inputs, base_iri, engine)
+    return _validate(inputs, base_iri, engine, extra)
 
 
 def validate_source(
@@ -308,8 +337,9 @@ def validate_source(
     *,
     base_iri: str = DEFAULT_BASE,
     engine: str = "oxigraph",
+    extra: ExtraShapes | None = None,
 ) -> Report:
     """Read, map and validate one source table (:class:`InputError` if it cannot be read)."""
     mapped = map_table(read_table(data, source_name), year, IriMinter(base_iri))
     title = f"{source_name} ({year})"
-    return validate_document(mapped, base_iri=base_iri, title=title, engine=engine)
+    return validate_document(mapped, base_iri=base_iri, title=title, engine=engine, extra=extra)

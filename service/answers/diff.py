@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from jixiao.ingest.errors import UsageError
 from jixiao.service.answers.canned import QueryRows, Value, load_queries, run_canned
 from jixiao.service.store.base import Store
+from jixiao.service.tables import aligned
 
 __all__ = ["FORMATS", "Comparison", "compare_years", "render"]
 
@@ -100,15 +101,8 @@ def _table(c: Comparison) -> str:
         out.append(f"{unit} — {c.year_a} → {c.year_b}")
         recurring = [r for r in c.recurring.rows if r["unitName"] == unit]
         out.append(f"  recurring projects ({len(recurring)}), amounts in 万元:")
-        for r in recurring:
-            names = r["namesA"] if r["namesA"] == r["namesB"] else f"{r['namesA']} → {r['namesB']}"
-            percent = (
-                f", {_signed(r['changePercent'], '%')}" if r["changePercent"] is not None else ""
-            )
-            out.append(
-                f"    {names}: {_amount(r['amountA'])} → {_amount(r['amountB'])} "
-                f"({_signed(r['change']) or '±0'}{percent})"
-            )
+        if recurring:
+            out.append(_recurring_table(c, recurring))
         for status, heading in (
             ("new", f"new in {c.year_b}"),
             ("discontinued", f"not continued after {c.year_a}"),
@@ -129,16 +123,35 @@ def _table(c: Comparison) -> str:
             + ", ".join(f"{counts[k]} {k}" for k in _CHANGES)
             + (" — changed targets:" if changed else "")
         )
-        for r in changed:
-            name = r["indicatorNameB"]
-            if r["indicatorNameA"] != r["indicatorNameB"]:
-                name = f"{r['indicatorNameA']} → {r['indicatorNameB']}"
-            out.append(
-                f"    [{r['change']}] {r['projectNameB']} · {name}: "
-                f"{_target(r['rawA'])} → {_target(r['rawB'])}"
-            )
+        if changed:
+            out.append(_changed_table(c, changed))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _recurring_table(c: Comparison, rows: list[dict[str, Value]]) -> str:
+    body = []
+    for r in rows:
+        names = r["namesA"] if r["namesA"] == r["namesB"] else f"{r['namesA']} → {r['namesB']}"
+        change = _signed(r["change"]) or "±0"
+        if r["changePercent"] is not None:
+            change += f", {_signed(r['changePercent'], '%')}"
+        body.append([str(names), _amount(r["amountA"]), _amount(r["amountB"]), change])
+    headers = ["project", str(c.year_a), str(c.year_b), "change"]
+    return aligned(headers, body, right=(1, 2, 3), indent=4)
+
+
+def _changed_table(c: Comparison, rows: list[dict[str, Value]]) -> str:
+    body = []
+    for r in rows:
+        name = str(r["indicatorNameB"])
+        if r["indicatorNameA"] != r["indicatorNameB"]:
+            name = f"{r['indicatorNameA']} → {r['indicatorNameB']}"
+        body.append(
+            [str(r["change"]), str(r["projectNameB"]), name, _target(r["rawA"]), _target(r["rawB"])]
+        )
+    headers = ["change", "project", "indicator", str(c.year_a), str(c.year_b)]
+    return aligned(headers, body, indent=4)
 
 
 _CHANGES = ("increased", "decreased", "reworded", "unchanged", "added", "removed")

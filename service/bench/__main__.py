@@ -21,6 +21,7 @@ from pathlib import Path
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
+from jixiao.service.bench.cli import bench_cli
 from jixiao.service.bench.report import render
 from jixiao.service.bench.scale import bench_size
 from jixiao.service.pipeline.load import ingest_bytes, seed_files
@@ -117,19 +118,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=300, help="load-test clients (0: none)")
     parser.add_argument("--load-seconds", type=float, default=20.0)
     parser.add_argument("--load-up-to", default="1M", help="largest size the load test runs at")
+    parser.add_argument(
+        "--sections",
+        default="seeds,cli,sizes",
+        help="what to run, comma-separated: seeds, cli (whole jixiao processes beside "
+        "pyshacl-turbo), sizes",
+    )
+    parser.add_argument("--cli-runs", type=int, default=10, help="rounds of the cli section")
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
     parser.add_argument("--json", type=Path, default=Path("bench-results.json"))
     args = parser.parse_args(argv)
-    sizes = [s for s in args.sizes.split(",") if s]
+    sections = set(args.sections.split(","))
+    sizes = [s for s in args.sizes.split(",") if s] if "sizes" in sections else []
     results: dict[str, object] = {
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "machine": platform.machine(),
         },
-        "seeds": bench_seeds(),
+        "seeds": bench_seeds() if "seeds" in sections else [],
         "sizes": {},
     }
+    if "cli" in sections:
+        with tempfile.TemporaryDirectory(prefix="jixiao-bench-cli-") as tmp:
+            results["cli"] = bench_cli(Path(tmp), runs=args.cli_runs)
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
         for label in sizes:
             triples = _size(label)

@@ -6,6 +6,8 @@ import itertools
 from collections.abc import Mapping
 from typing import Any
 
+from jixiao.service.bench.cli import render_cli
+
 __all__ = ["render"]
 
 # Targets of issue #6, checked against each run's figures.
@@ -259,7 +261,10 @@ def render(results: Mapping[str, Any]) -> str:
     ]
     sizes = results.get("sizes", {})
     lines += [*_targets(sizes), ""]
-    lines += [*_seeds(results["seeds"]), ""]
+    if results.get("seeds"):
+        lines += [*_seeds(results["seeds"]), ""]
+    if results.get("cli"):
+        lines += [*render_cli(results["cli"]), ""]
     if sizes:
         lines += [*_ingest(sizes), ""]
         lines += ["## Canned queries", ""]

@@ -13,7 +13,6 @@ load.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import threading
@@ -28,27 +27,36 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from jixiao.ingest.errors import InputError, JixiaoError, UsageError
+from jixiao.ingest.errors import JixiaoError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.linking.overrides import Overrides
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
-from jixiao.ingest.years import check_year, year_in_name
+from jixiao.ingest.years import year_in_name
 from jixiao.service.pipeline.linking import update_series
 from jixiao.service.pipeline.load import IngestResult, read_source
+from jixiao.service.pipeline.sources import (
+    Source,
+    manifest_years,
+    source_of,
+    sources_in,
+    table_files,
+)
 from jixiao.service.store.base import Store
 from jixiao.service.store.factory import load_vocabulary
 from jixiao.service.store.statements import Statements
 
-__all__ = ["CorpusResult", "Refusal", "Source", "ingest_corpus", "sources_in"]
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One source table and its budget year."""
-
-    path: Path
-    year: int
+__all__ = [
+    "CorpusResult",
+    "Refusal",
+    "Source",
+    "ingest_corpus",
+    "manifest_years",
+    "source_of",
+    "sources_in",
+    "table_files",
+    "year_in_name",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,41 +86,6 @@ class CorpusResult:
     def rows(self) -> int:
         """Project and indicator rows loaded."""
         return sum(r.projects + r.indicators for r in self.loaded)
-
-
-def sources_in(paths: Sequence[Path], year: int | None = None) -> list[Source]:
-    """The tables named by ``paths`` (files, or folders of ``*.txt``), each with its year.
-
-    The year is ``year`` when given; else a folder's ``manifest.json`` (``files`` entries of
-    ``file`` and ``year``, as the synthetic corpus writes) or the year in the file's name.
-    """
-    sources: list[Source] = []
-    for path in paths:
-        if path.is_dir():
-            manifest = _manifest_years(path)
-            for file in sorted(path.glob("*.txt")):
-                sources.append(_source(file, year or manifest.get(file.name)))
-        else:
-            sources.append(_source(path, year))
-    return sources
-
-
-def _manifest_years(folder: Path) -> dict[str, int]:
-    manifest = folder / "manifest.json"
-    if not manifest.is_file():
-        return {}
-    try:
-        entries = json.loads(manifest.read_text(encoding="utf-8"))["files"]
-        return {str(e["file"]): check_year(e["year"]) for e in entries}
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"not a corpus manifest: {exc}", file=str(manifest)) from None
-
-
-def _source(path: Path, year: int | None) -> Source:
-    found = year if year is not None else year_in_name(path.name)
-    if found is None:
-        raise UsageError(f"{path}: no budget year in its name; give --year")
-    return Source(path, check_year(found))
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,8 +187,12 @@ def ingest_corpus(
     fail_on: str = "violation",
     workers: int = 2,
     batch: int = 8,
+    progress: Callable[[int], object] = lambda n: None,
 ) -> CorpusResult:
-    """Ingest ``sources``: prepare in ``workers`` processes (0: here), load, link once."""
+    """Ingest ``sources``: prepare in ``workers`` processes (0: here), load, link once.
+
+    ``progress(n)`` is called as each batch of ``n`` documents is loaded (or refused).
+    """
     started = time.perf_counter()
     result = CorpusResult()
     load_vocabulary(store)
@@ -225,9 +202,11 @@ def ingest_corpus(
         with closing(_prepared_in_workers(prepare, batches, workers)) as prepared:
             for documents in prepared:
                 _load(documents, store, minter, result)
+                progress(len(documents))
     else:
         for documents_batch in batches:
             _load(_prepare(documents_batch, minter.base, fail_on), store, minter, result)
+            progress(len(documents_batch))
     linking = time.perf_counter()
     update_series(store, minter, overrides)
     result.link_seconds = time.perf_counter() - linking

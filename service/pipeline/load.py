@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
@@ -18,17 +19,21 @@ from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.linking.overrides import Overrides
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
-from jixiao.ingest.years import check_year
-from jixiao.service.pipeline.linking import update_series
-from jixiao.service.store.base import Store
-from jixiao.service.store.factory import load_vocabulary
+from jixiao.ingest.years import MAX_YEAR, MIN_YEAR, check_year
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import validate_document
 
+if TYPE_CHECKING:  # the store and linking only for loading: validating starts faster
+    from jixiao.service.store.base import Store
+
 __all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
     "SEEDS",
     "IngestResult",
+    "check_year",
     "ingest_file",
+    "map_source",
 ]
 
 # The bundled seed tables: (file name in jixiao.ingest/seeds, budget year)
@@ -49,6 +54,11 @@ class IngestResult:
     indicators: int
     triples: int
     seconds: float
+
+
+def map_source(data: bytes, source_name: str, year: int, minter: IriMinter) -> MappedDocument:
+    """Read and map one source document (pure; raises :class:`InputError`)."""
+    return map_table(read_table(data, source_name), check_year(year), minter)
 
 
 def read_source(path: Path) -> bytes:
@@ -111,6 +121,9 @@ def ingest_bytes(
     table = read_table(data, source_name)
     mapped = map_table(table, check_year(year), minter)
     validate_mapped(mapped, minter, f"{source_name} ({mapped.year})", fail_on)
+    from jixiao.service.pipeline.linking import update_series
+    from jixiao.service.store.factory import load_vocabulary
+
     load_vocabulary(store)
     load_mapped(mapped, store, minter)
     update_series(store, minter, overrides)  # the series graph follows what is loaded

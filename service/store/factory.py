@@ -14,7 +14,6 @@ from rdflib import URIRef
 from jixiao.ontology import ONTOLOGY_IRI, vocabulary_graph
 from jixiao.service.store.base import Store
 from jixiao.service.store.embedded import EmbeddedStore
-from jixiao.service.store.remote import RemoteStore
 
 if TYPE_CHECKING:
     from jixiao.service.settings import Settings
@@ -40,5 +39,9 @@ def open_store(
         return EmbeddedStore(None)
     text = str(location)
     if text.startswith(("http://", "https://")):
+        # Imported here, for a remote store only: httpx brings rich, click and pygments along
+        # (~70 ms), which `jixiao query` on a local store does not need.
+        from jixiao.service.store.remote import RemoteStore
+
         return RemoteStore.from_settings(text, settings) if settings else RemoteStore(text)
     return EmbeddedStore(Path(text), read_only=read_only)

@@ -43,7 +43,7 @@ from jixiao.shapes.compiled.checks import (
 )
 from jixiao.shapes.compiled.sparql_rules import sparql_check
 
-__all__ = ["UnsupportedShape", "compile_shapes", "path_expression"]
+__all__ = ["UnsupportedShape", "compile_shapes", "merge_compiled", "path_expression"]
 
 _MARK = f"<{ILL_TYPED}> <{ILL_TYPED}>"
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -374,8 +374,12 @@ def _parses(check: Check) -> Check:
     return check
 
 
-def compile_shapes(shapes: Graph) -> CompiledShapes:
-    """Compile every shape with targets (and the property shapes it holds) to SPARQL."""
+def compile_shapes(shapes: Graph, first_focus: int = 0) -> CompiledShapes:
+    """Compile every shape with targets (and the property shapes it holds) to SPARQL.
+
+    The focus nodes of the shapes are numbered from ``first_focus``, so the checks of two
+    shapes graphs compiled apart can run in one store (see :func:`merge_compiled`).
+    """
     nodes = _shape_nodes(shapes)
     _check_vocabulary(shapes, nodes)
     focus: list[str] = []
@@ -383,8 +387,13 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
     for shape in sorted(nodes, key=str):
         targets = _targets(shapes, shape)
         if targets is not None:  # written once into the store, read by each check
-            name = f"<{FOCUS}{len(focus)}>"
+            name = f"<{FOCUS}{first_focus + len(focus)}>"
             focus.append(f"INSERT {{ ?{GRAPH_VAR} {name} ?this }} WHERE {{ {targets} }}")
             written = f"?{GRAPH_VAR} {name} ?this ."
             checks.extend(_parses(check) for check in _shape_checks(shapes, shape, written))
     return CompiledShapes(shapes, tuple(focus), tuple(checks))
+
+
+def merge_compiled(first: CompiledShapes, second: CompiledShapes, shapes: Graph) -> CompiledShapes:
+    """The checks of both (``second`` compiled with ``first_focus=len(first.focus)``)."""
+    return CompiledShapes(shapes, first.focus + second.focus, first.checks + second.checks)

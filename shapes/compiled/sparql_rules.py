@@ -19,22 +19,33 @@ to the next. MIN is one of the values SAMPLE may return, and the same every time
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from pathlib import Path as FilePath
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, Graph, Literal, Variable
 from rdflib.namespace import OWL, SH
 from rdflib.paths import Path
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from jixiao.shapes.compiled.checks import GRAPH_VAR, ShapeInfo, SparqlCheck, UnsupportedShape
 
-__all__ = ["RewrittenSelect", "rewrite_select", "sparql_check"]
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+__all__ = ["ANALYSED", "RewrittenSelect", "fresh_analysis", "rewrite_select", "sparql_check"]
+
+# What _analyse found for each SELECT of the built-in shapes, by the SHA-256 of its text:
+# rdflib's SPARQL parser takes ~0.3 s for them all, longer than validating a table. Written by
+# ``python -m jixiao.shapes.compiled.analysis``; a test holds it to a fresh analysis. A text
+# not in it (another base IRI's shapes, a department's own) is parsed as before.
+ANALYSED = FilePath(__file__).with_name("sparql-analysis.json")
 
 THIS = Variable("this")
 _RESERVED = ("failure", "path", "PATH", "shapesGraph", "currentShape")
@@ -150,7 +161,52 @@ def _binds_this(node: CompValue, state: _Analysis) -> bool:
     raise UnsupportedShape(f"unsupported SPARQL algebra: {name}")
 
 
-def _analyse(text: str) -> tuple[list[str], frozenset[str], frozenset[str]]:
+Analysis = tuple[list[str], frozenset[str], frozenset[str]]
+
+
+@cache
+def _known() -> dict[str, list[list[str]]]:
+    try:
+        known: dict[str, list[list[str]]] = json.loads(ANALYSED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return known
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_fresh: list[dict[str, list[list[str]]]] = []  # within fresh_analysis(): parse, note here
+
+
+@contextmanager
+def fresh_analysis() -> Iterator[dict[str, list[list[str]]]]:
+    """Within it, every SELECT is parsed afresh (not taken from :data:`ANALYSED`) and what its
+    analysis found is noted in the table yielded, by the SHA-256 of its text."""
+    _fresh.append({})
+    try:
+        yield _fresh[-1]
+    finally:
+        _fresh.pop()
+
+
+def _analyse(text: str) -> Analysis:
+    found = None if _fresh else _known().get(_digest(text))
+    if found is not None:
+        variables, computed, sampled = found
+        return list(variables), frozenset(computed), frozenset(sampled)
+    analysis = _parse_and_analyse(text)
+    if _fresh:
+        _fresh[-1][_digest(text)] = [analysis[0], sorted(analysis[1]), sorted(analysis[2])]
+    return analysis
+
+
+def _parse_and_analyse(text: str) -> Analysis:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     try:
         query = translateQuery(parseQuery(text))
     except Exception as exc:  # rdflib raises pyparsing and other errors alike

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -31,11 +33,38 @@ def test_table(store: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "广州市科学技术协会 — 2023 → 2025" in out
     assert "recurring projects (9)" in out
-    assert "青少馆运行维护费 → 青少年馆运行维护费: 71.78 → 100 (+28.22, +39.3%)" in out
-    assert "[increased] 工作经费 · 出国（境）人数: 11人次 → 15人次" in out
+    assert re.search(
+        r"\n +青少馆运行维护费 → 青少年馆运行维护费 +71\.78 +100 +\+28\.22, \+39\.3%\n", out
+    )
+    assert re.search(r"\n +increased +工作经费 +出国（境）人数 +11人次 +15人次\n", out)
     assert "促进技术成果转化交易金额 → 促进科技成果转化交易金额" in out
     assert "new in 2025 (2):" in out
     assert "广州科技贸易职业学院 — 2023 → 2025\n  recurring projects (0)" in out
+
+
+def _columns(line: str) -> int:
+    """How many terminal columns ``line`` takes (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def test_table_columns_line_up_in_terminal_columns(
+    store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "diff", "2023", "2025", "--store", store)
+    assert code == 0
+    lines = out.splitlines()
+    start = lines.index("  recurring projects (9), amounts in 万元:") + 1
+    header, rule, *rows = lines[start : start + 11]
+    assert header.split() == ["project", "2023", "2025", "change"]
+    assert set(rule.strip()) == {"─"}
+    assert len(rows) == 9
+    # right-aligned amounts: each row's 2025 column ends where the header's does
+    end = _columns(header[: header.index("2025") + 4])
+    for row in rows:
+        cells = re.split(r"\s{2,}", row.strip())
+        cut = row.index(cells[2], row.index(cells[1]) + len(cells[1])) + len(cells[2])
+        assert _columns(row[:cut]) == end, row
+    assert len({_columns(line) for line in (header, rule)}) == 1
 
 
 def test_unit_json_and_csv(store: str, capsys: pytest.CaptureFixture[str]) -> None:

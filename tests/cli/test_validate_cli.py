@@ -128,7 +128,7 @@ def test_rdf_files_are_validated_too(capsys: pytest.CaptureFixture[str], tmp_pat
     ("argv", "expected"),
     [
         (["validate", "no-such-file.txt", "--year", "2025"], "no-such-file.txt: no such file"),
-        (["validate", "{seed}"], "--year is required for a source table"),
+        (["validate", "{unnamed}"], "unnamed.txt: no budget year in its name; give --year"),
         (["validate", "{seed}", "--year", "1800"], "not a budget year: 1800"),
         (["validate", "{bad_ttl}"], "not valid turtle RDF"),
         (["validate", "{table}", "--year", "2025"], "table.txt"),
@@ -145,7 +145,14 @@ def test_unreadable_input_exits_2_with_one_line(
     bad_ttl.write_text("<a> <b> .", encoding="utf-8")
     table = tmp_path / "table.txt"
     table.write_bytes(b"\xff\xfe not a table")
-    paths = {"{seed}": str(seed_2025), "{bad_ttl}": str(bad_ttl), "{table}": str(table)}
+    unnamed = tmp_path / "unnamed.txt"
+    unnamed.write_bytes(SEED_2025)
+    paths = {
+        "{seed}": str(seed_2025),
+        "{bad_ttl}": str(bad_ttl),
+        "{table}": str(table),
+        "{unnamed}": str(unnamed),
+    }
     code, out, err = run(capsys, *(paths.get(a, a) for a in argv))
     assert code == 2
     assert out == ""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
+
 from jixiao.service.cli import build_parser
 from jixiao.service.settings import Settings
 
@@ -46,3 +48,33 @@ def test_readme_names_every_cli_command() -> None:
     assert commands
     for command in commands:
         assert f"jixiao {command}" in README, command
+
+
+def _yaml_blocks() -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", README, re.DOTALL)
+
+
+def test_readme_ci_snippets_are_yaml_whose_jixiao_commands_parse() -> None:
+    blocks = _yaml_blocks()
+    assert len(blocks) == 3  # GitHub Actions, GitLab CI, pre-commit
+    commands = []
+    for block in blocks:
+        yaml.safe_load(block)
+        commands += re.findall(r"jixiao (validate [^\n>]*)", block)
+    assert len(commands) == 2
+    for command in commands:
+        args = build_parser().parse_args(command.split())
+        assert args.format in ("github", "junit")
+    (pre_commit,) = (yaml.safe_load(b) for b in blocks if "repos:" in b)
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert pre_commit["repos"][0]["hooks"][0]["id"] == hooks[0]["id"]
+
+
+def test_readme_validate_line_names_every_format() -> None:
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    validate = commands["validate"]
+    formats = next(a for a in validate._actions if a.dest == "format").choices
+    assert f"[--format {'|'.join(formats)}]" in README
+    for fmt in ("text", "junit", "github", "sarif"):
+        assert f"| `{fmt}` |" in README, fmt

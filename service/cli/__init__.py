@@ -14,23 +14,24 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jixiao.ingest.errors import JixiaoError, UsageError, ValidationFailed
-from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.linking.overrides import load_overrides
-from jixiao.ingest.years import check_year
-from jixiao.service.answers import diff
-from jixiao.service.pipeline import load as loader
-from jixiao.service.pipeline.corpus import ingest_corpus, sources_in
-from jixiao.service.query.formats import RDF_FORMATS, RESULT_FORMATS
-from jixiao.service.query.results import render_table, serialize
-from jixiao.service.settings import Settings
-from jixiao.service.store.base import Store
-from jixiao.service.store.factory import open_store
+
+if TYPE_CHECKING:  # the commands import what they need when they run: `jixiao --help` is fast
+    from jixiao.service.settings import Settings
+    from jixiao.service.store.base import Store
+    from jixiao.service.store.remote import EndpointClient
 
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
+
+# The formats each command writes (tests hold them to the modules that write them).
+QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv")
+RDF_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "nquads", "trig")
+DIFF_FORMATS = ("table", "json", "csv")
+VALIDATE_FORMATS = ("text", "turtle", "json-ld", "junit", "github", "sarif")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,6 +42,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _year(text: str) -> int:
+    from jixiao.ingest.years import check_year
+
     return check_year(text)
 
 
@@ -87,22 +90,35 @@ def build_parser() -> argparse.ArgumentParser:
         default="violation",
         help="refuse the table on violations (the default), or on warnings too",
     )
+    p.add_argument("--quiet", action="store_true", help="no progress bar, even on a terminal")
 
     p = sub.add_parser(
         "validate",
-        help="check a table (or an RDF graph) against the SHACL shapes; nothing is loaded",
-        description="Validate a source table, or an RDF graph (.ttl, .jsonld, .nt), against the "
-        "jixiao shapes. Exit 0 conforms (warnings allowed unless --fail-on warning), "
-        "1 violations, 2 unreadable input.",
+        help="check tables (or RDF graphs) against the SHACL shapes; nothing is loaded",
+        description="Validate source tables, or RDF graphs (.ttl, .jsonld, .nt), against the "
+        "jixiao shapes: one report per file, and a summary line when there are several. "
+        "Exit 0 all conform (warnings allowed unless --fail-on warning), 1 violations, "
+        "2 a file could not be read (the others are still checked and reported) or usage error.",
     )
-    p.add_argument("file", type=Path, help="the source table, or an RDF file (.ttl/.jsonld/.nt)")
-    p.add_argument("--year", type=_year, help="the table's budget year, e.g. 2025")
+    p.add_argument(
+        "file",
+        type=Path,
+        nargs="+",
+        help="source tables or RDF files (.ttl/.jsonld/.nt); folders for all of theirs",
+    )
+    p.add_argument(
+        "--year",
+        type=_year,
+        help="the tables' budget year, e.g. 2025; without it, each table's year is read from "
+        "its folder's manifest.json or from its name (…-2025.txt)",
+    )
     p.add_argument(
         "--format",
-        choices=["text", "turtle", "json-ld"],
+        choices=VALIDATE_FORMATS,
         default="text",
-        help="text (for people, grouped by project; the default), or the sh:ValidationReport "
-        "as turtle or json-ld",
+        help="text (for people, grouped by project; the default), the sh:ValidationReport as "
+        "turtle or json-ld, or for CI: junit (JUnit XML), github (workflow commands that "
+        "annotate the file and line), sarif (SARIF 2.1.0)",
     )
     p.add_argument(
         "--fail-on",
@@ -117,6 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="oxigraph: the shapes compiled to SPARQL (the default, fast); pyshacl: the "
         "reference validator (same report, slower)",
     )
+    p.add_argument(
+        "--shapes",
+        type=Path,
+        metavar="EXTRA.ttl",
+        help="your own SHACL shapes, run with the built-in ones (the report says which engine "
+        "runs each)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar, even on a terminal")
 
     p = sub.add_parser("seed", help="load the two bundled seed tables (2023, 2025)")
     p.add_argument("--store", help=store_help)
@@ -128,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--endpoint", help="URL of a SPARQL 1.1 endpoint to query instead")
     p.add_argument(
         "--format",
-        choices=["table", *RESULT_FORMATS, *RDF_FORMATS],
+        choices=[*QUERY_FORMATS, *RDF_FORMATS],
         help="json, csv, tsv, xml (W3C result formats), table (for people; the default on a "
         "terminal), or turtle/ntriples/... for CONSTRUCT and DESCRIBE",
     )
@@ -138,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("year_b", metavar="YEAR_B", type=_year, help="the later budget year")
     p.add_argument("--unit", help="only this funding unit (its name as written)")
     p.add_argument(
-        "--format", choices=diff.FORMATS, default="table", help="table (default), json, csv"
+        "--format", choices=DIFF_FORMATS, default="table", help="table (default), json, csv"
     )
     p.add_argument("--store", help=store_help)
 
@@ -150,12 +174,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from jixiao.service.settings import Settings
+    from jixiao.shapes.compiled.cache import use_cache_dir
+
     overrides = {
         key: getattr(args, key)
         for key in ("store", "host", "port")
         if getattr(args, key, None) is not None
     }
-    return Settings(**overrides)
+    settings = Settings(**overrides)
+    use_cache_dir(settings.shapes_cache())
+    return settings
 
 
 def _query_text(arg: str) -> str:
@@ -170,6 +199,13 @@ def _query_text(arg: str) -> str:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    from jixiao.ingest.iris import IriMinter
+    from jixiao.ingest.linking.overrides import load_overrides
+    from jixiao.service.pipeline import load as loader
+    from jixiao.service.pipeline.corpus import ingest_corpus, sources_in
+    from jixiao.service.pipeline.progress import progress_bar
+    from jixiao.service.store.factory import open_store
+
     settings = _settings(args)
     sources = sources_in(args.file, args.year)
     store = open_store(settings.store, settings=settings)
@@ -187,7 +223,10 @@ def _ingest(args: argparse.Namespace) -> int:
             f"triples into <{result.document}> in {result.seconds:.2f} s"
         )
         return EXIT_OK
-    corpus = ingest_corpus(sources, store, minter, overrides, fail_on=args.fail_on)
+    with progress_bar(len(sources), "tables", quiet=args.quiet) as advance:
+        corpus = ingest_corpus(
+            sources, store, minter, overrides, fail_on=args.fail_on, progress=advance
+        )
     store.close()
     for refusal in corpus.refused:
         print(f"refused {refusal.name}: {refusal.reason}", file=sys.stderr)
@@ -200,31 +239,17 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from jixiao.shapes.validate import RDF_SUFFIXES, parse_rdf, validate_graph, validate_source
+    from jixiao.service.cli.validate import run_validate
 
-    settings = _settings(args)
-    data = loader.read_source(args.file)
-    rdf_format = RDF_SUFFIXES.get(args.file.suffix.lower())
-    if rdf_format is not None:
-        graph = parse_rdf(data, rdf_format, args.file.name)
-        report = validate_graph(
-            graph, base_iri=settings.base_iri, title=args.file.name, engine=args.engine
-        )
-    elif args.year is None:
-        raise UsageError("jixiao validate: --year is required for a source table")
-    else:
-        report = validate_source(
-            data, args.file.name, args.year, base_iri=settings.base_iri, engine=args.engine
-        )
-    if args.format == "text":
-        sys.stdout.write(report.text())
-    else:
-        sys.stdout.buffer.write(report.serialize(args.format))
-    sys.stdout.flush()
-    return EXIT_INVALID if report.fails(args.fail_on) else EXIT_OK
+    return run_validate(args, _settings(args))
 
 
 def _seed(args: argparse.Namespace) -> int:
+    from jixiao.ingest.iris import IriMinter
+    from jixiao.ingest.linking.overrides import load_overrides
+    from jixiao.service.pipeline import load as loader
+    from jixiao.service.store.factory import open_store
+
     settings = _settings(args)
     store = open_store(settings.store, settings=settings)
     minter = IriMinter(settings.base_iri)
@@ -240,6 +265,9 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
+    from jixiao.service.query.results import render_table, serialize
+    from jixiao.service.store.factory import open_store
+
     text = _query_text(args.query)
     if args.endpoint:
         from jixiao.service.store.remote import EndpointClient
@@ -281,6 +309,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from jixiao.service.answers import diff
+    from jixiao.service.store.factory import open_store
+
     settings = _settings(args)
     store = open_store(settings.store, settings=settings)
     comparison = diff.compare_years(store, args.year_a, args.year_b, args.unit)
@@ -313,6 +344,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
 
-
-if __name__ == "__main__":
-    sys.exit(main())

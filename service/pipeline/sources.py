@@ -1,0 +1,74 @@
+"""Which tables a command is given: files and folders, each table with its budget year.
+
+``jixiao ingest`` and ``jixiao validate`` find their tables the same way: a file as given, a
+folder's tables in name order; the year from ``--year``, else the folder's ``manifest.json``
+(as the synthetic corpus writes it), else the one year in the file's name (``…-2025.txt``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from jixiao.ingest.errors import InputError, UsageError
+from jixiao.ingest.years import check_year, year_in_name
+
+__all__ = [
+    "Source",
+    "manifest_years",
+    "source_of",
+    "sources_in",
+    "table_files",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One source table and its budget year."""
+
+    path: Path
+    year: int
+
+
+def sources_in(paths: Sequence[Path], year: int | None = None) -> list[Source]:
+    """The tables named by ``paths`` (files, or folders of ``*.txt``), each with its year.
+
+    The year is ``year`` when given; else a folder's ``manifest.json`` (``files`` entries of
+    ``file`` and ``year``, as the synthetic corpus writes) or the year in the file's name.
+    """
+    sources: list[Source] = []
+    for path in paths:
+        if path.is_dir():
+            manifest = manifest_years(path)
+            for file in table_files(path):
+                sources.append(source_of(file, year or manifest.get(file.name)))
+        else:
+            sources.append(source_of(path, year))
+    return sources
+
+
+def table_files(folder: Path) -> list[Path]:
+    """The source tables of a folder, in name order."""
+    return sorted(path for path in folder.glob("*.txt") if path.is_file())
+
+
+def manifest_years(folder: Path) -> dict[str, int]:
+    """The year of each file a folder's ``manifest.json`` lists (none without one)."""
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return {}
+    try:
+        entries = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        return {str(e["file"]): check_year(e["year"]) for e in entries}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"not a corpus manifest: {exc}", file=str(manifest)) from None
+
+
+def source_of(path: Path, year: int | None) -> Source:
+    """``path`` with ``year``, or else the year in its name (:class:`UsageError` if none)."""
+    found = year if year is not None else year_in_name(path.name)
+    if found is None:
+        raise UsageError(f"{path}: no budget year in its name; give --year")
+    return Source(path, check_year(found))
