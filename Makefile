@@ -18,13 +18,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages the tests use: headless Chromium for the browser test (Playwright drives
-# /usr/bin/chromium and downloads no browser of its own) and OpenLink Virtuoso for the second
-# remote store (tests/store/test_virtuoso.py starts its own virtuoso-t). Needs root; their tests are
-# skipped otherwise.
+# /usr/bin/chromium and downloads no browser of its own), OpenLink Virtuoso for the second
+# remote store (tests/store/test_virtuoso.py starts its own virtuoso-t) and the WenQuanYi Micro Hei
+# TrueType font the PDF fixtures are written in (tests/support/seed_formats.py). Needs root; their
+# tests are skipped otherwise.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
+	test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

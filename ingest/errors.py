@@ -12,8 +12,8 @@ The service's store, query and HTTP errors are in :mod:`jixiao.service.errors`.
     └── (the service's store, query and HTTP errors: :mod:`jixiao.service.errors`)
 
 Every error says where it happened: :class:`InputError` carries the file, the 1-based line
-and column (and the column's header name), so the one-line message leads a data officer to
-the cell.
+and column (and the column's header name) — or, for a workbook or a PDF, the sheet or page
+with the 1-based row and column — so the one-line message leads a data officer to the cell.
 """
 
 from __future__ import annotations
@@ -37,15 +37,23 @@ class JixiaoError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where in a source file something is: 1-based line and column."""
+    """Where in a source file something is: 1-based line and column.
+
+    In a workbook ``sheet`` names the sheet and ``line`` is its 1-based row; in a PDF ``page``
+    is the 1-based page and ``line`` the row of the table on that page.
+    """
 
     file: str
     line: int | None = None
     column: int | None = None
     column_name: str | None = None
+    sheet: str | None = None
+    page: int | None = None
 
     def __str__(self) -> str:
         where = self.file
+        if self.sheet is not None or self.page is not None:
+            return where
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
@@ -64,15 +72,26 @@ class InputError(JixiaoError):
         line: int | None = None,
         column: int | None = None,
         column_name: str | None = None,
+        sheet: str | None = None,
+        page: int | None = None,
     ) -> None:
-        self.location = Location(file, line, column, column_name)
+        self.location = Location(file, line, column, column_name, sheet, page)
         self.message = message
         super().__init__(str(self))
 
     def __str__(self) -> str:
         loc = self.location
         parts = [str(loc)]
-        if loc.line is not None:
+        if loc.sheet is not None or loc.page is not None:
+            where = f"sheet {loc.sheet}" if loc.sheet is not None else f"page {loc.page}"
+            if loc.line is not None:
+                where += f", row {loc.line}"
+            if loc.column is not None:
+                where += f", column {loc.column}"
+                if loc.column_name:
+                    where += f" ({loc.column_name})"
+            parts.append(where)
+        elif loc.line is not None:
             detail = f"row at line {loc.line}"
             if loc.column is not None:
                 detail += f", column {loc.column}"

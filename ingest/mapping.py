@@ -18,7 +18,7 @@ from rdflib.term import Node
 from jixiao.ingest.errors import LayoutError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.model import Amounts, IndicatorRecord, ProjectRow, SourceTable
-from jixiao.ingest.reader import read_table
+from jixiao.ingest.readers import read_source_table
 from jixiao.ingest.targets import ParsedTarget, parse_target
 from jixiao.ingest.years import check_year
 from jixiao.ontology import JX, category_by_notation, category_for_label
@@ -136,7 +136,7 @@ class _Mapper:
         self.add(source, JX.fileName, Literal(t.source_name))
         self.add(source, JX.sha256, Literal(t.sha256))
         self.add(source, DCAT.byteSize, Literal(t.byte_size, datatype=XSD.nonNegativeInteger))
-        self.add(source, DCAT.mediaType, IANA["text/plain"])
+        self.add(source, DCAT.mediaType, IANA[t.media_type])
 
     def unit_budgets(self) -> None:
         dept = self.table.department
@@ -237,4 +237,4 @@ def iter_quads(mapped: MappedDocument, organizations_graph: URIRef) -> Iterator[
 def map_source(data: bytes, source_name: str, year: int, minter: IriMinter) -> MappedDocument:
     """Read and map one source document (pure; raises :class:`InputError`, or
     :class:`UsageError` for a year that is not one)."""
-    return map_table(read_table(data, source_name), check_year(year), minter)
+    return map_table(read_source_table(data, source_name), check_year(year), minter)

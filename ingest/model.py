@@ -88,3 +88,4 @@ class SourceTable:
     total: TotalRow | None
     units: tuple[UnitRow, ...]
     projects: tuple[ProjectRow, ...] = field(default=())
+    media_type: str = "text/plain"  # of the source file (text, XLSX, XLS or PDF)

@@ -44,7 +44,7 @@ def _fails(result: Result, fail_on: str) -> bool:
 
 
 def _where(result: Result) -> str:
-    """``line 13: project “工作经费” (line 13, row 2), indicator 3`` — short and in English."""
+    """``project “工作经费” (line 13, row 2), indicator 3 “…”`` — the row, in English."""
     loc = result.location
     detail = loc.detail("en")
     return loc.group("en") + (f", {detail}" if detail else "")

@@ -36,7 +36,7 @@ from rdflib.namespace import SH
 from jixiao.ingest.errors import InputError, UsageError
 from jixiao.ingest.iris import DEFAULT_BASE, IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
-from jixiao.ingest.reader import read_table
+from jixiao.ingest.readers import read_source_table
 from jixiao.ontology import vocabulary_graph
 from jixiao.shapes.compiled.cache import cached
 from jixiao.shapes.compiled.checks import CompiledShapes
@@ -340,6 +340,6 @@ def validate_source(
     extra: ExtraShapes | None = None,
 ) -> Report:
     """Read, map and validate one source table (:class:`InputError` if it cannot be read)."""
-    mapped = map_table(read_table(data, source_name), year, IriMinter(base_iri))
+    mapped = map_table(read_source_table(data, source_name), year, IriMinter(base_iri))
     title = f"{source_name} ({year})"
     return validate_document(mapped, base_iri=base_iri, title=title, engine=engine, extra=extra)

@@ -66,6 +66,7 @@ def bench_cli(folder: Path, runs: int = 10, year: int = 2023) -> dict[str, objec
         turbo_command = [turbo, "-s", str(shapes_file), "-w", str(graph_file)]
         commands["pyshacl_turbo"] = (turbo_command, env)
     times: dict[str, list[float]] = {key: [] for key in commands}
+    load_before = os.getloadavg()[0]
     for round_ in range(runs + 1):
         for key, (command, command_env) in commands.items():
             seconds = _time(command, command_env)
@@ -76,6 +77,7 @@ def bench_cli(folder: Path, runs: int = 10, year: int = 2023) -> dict[str, objec
         "seed": name,
         "triples": len(mapped),
         "runs": runs,
+        "load_average": [load_before, os.getloadavg()[0]],  # 1-minute, before and after
         "median_s": medians,
         "runs_s": times,
         "commands": {
@@ -89,6 +91,16 @@ def bench_cli(folder: Path, runs: int = 10, year: int = 2023) -> dict[str, objec
     return result
 
 
+def _load(cli: dict[str, object]) -> str:
+    load = cli.get("load_average")
+    if not isinstance(load, list):
+        return ""
+    return (
+        f" The machine's load average was {load[0]:.1f} before and {load[1]:.1f} after "
+        f"(on {os.cpu_count()} CPUs): compare the ratios, not the times."
+    )
+
+
 def render_cli(cli: dict[str, object]) -> list[str]:
     """The section of BENCHMARKS.md."""
     medians: dict[str, float] = cli["median_s"]  # type: ignore[assignment]
@@ -99,7 +111,7 @@ def render_cli(cli: dict[str, object]) -> list[str]:
         f"after a warm-up round, for {cli['seed']} ({cli['triples']} triples mapped, "
         "with the vocabulary). pyshacl-turbo validates that mapped graph (N-Triples) with "
         "jixiao's shapes; jixiao reads and maps the table itself. *warm*: with the compiled "
-        "shapes' cache; *cold*: without (`JIXIAO_CACHE_DIR=`).",
+        "shapes' cache; *cold*: without (`JIXIAO_CACHE_DIR=`)." + _load(cli),
         "",
         "| command | median (ms) |",
         "|---|---|",

@@ -66,16 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
         "ingest",
         help="parse, validate and load tables into the store",
         description="Parse, validate and load source tables. One file loads in one transaction "
-        "and relinks the series; several files (or folders of *.txt) are prepared in parallel "
-        "and loaded batch by batch, then linked once. Exit 0 all loaded, 1 some refused by the "
-        "shapes (the rest loaded), 2 unreadable input or usage error.",
+        "and relinks the series; several files (or folders of *.txt, *.xlsx, *.xls, *.pdf) are "
+        "prepared in parallel and loaded batch by batch, then linked once. Each file is read by "
+        "what its content is (a text table, an XLSX or XLS workbook, a PDF with a text layer), "
+        "not by its name. Exit 0 all loaded, 1 some refused by the shapes (the rest loaded), "
+        "2 unreadable input or usage error.",
     )
     p.add_argument(
         "file",
         type=Path,
         nargs="+",
-        help="the source table (text extracted from the PDF); several files or folders for a "
-        "corpus",
+        help="the source table (text, XLSX, XLS or PDF); several files or folders for a corpus",
     )
     p.add_argument(
         "--year",

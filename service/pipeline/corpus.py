@@ -31,7 +31,7 @@ from jixiao.ingest.errors import JixiaoError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.linking.overrides import Overrides
 from jixiao.ingest.mapping import MappedDocument, map_table
-from jixiao.ingest.reader import read_table
+from jixiao.ingest.readers import read_source_table
 from jixiao.ingest.years import year_in_name
 from jixiao.service.pipeline.linking import update_series
 from jixiao.service.pipeline.load import IngestResult, read_source
@@ -126,7 +126,7 @@ def _prepare(batch: list[tuple[str, int]], base_iri: str, fail_on: str) -> list[
         started = time.perf_counter()
         path = Path(path_text)
         try:
-            table = read_table(read_source(path), path.name)
+            table = read_source_table(read_source(path), path.name)
             mapped = map_table(table, year, minter)
         except JixiaoError as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

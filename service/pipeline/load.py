@@ -18,8 +18,8 @@ from jixiao.ingest.errors import InputError, ValidationFailed
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.linking.overrides import Overrides
 from jixiao.ingest.mapping import MappedDocument, map_table
-from jixiao.ingest.reader import read_table
-from jixiao.ingest.years import MAX_YEAR, MIN_YEAR, check_year
+from jixiao.ingest.readers import read_source_table
+from jixiao.ingest.years import check_year
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import validate_document
 
@@ -27,13 +27,9 @@ if TYPE_CHECKING:  # the store and linking only for loading: validating starts f
     from jixiao.service.store.base import Store
 
 __all__ = [
-    "MAX_YEAR",
-    "MIN_YEAR",
     "SEEDS",
     "IngestResult",
-    "check_year",
     "ingest_file",
-    "map_source",
 ]
 
 # The bundled seed tables: (file name in jixiao.ingest/seeds, budget year)
@@ -54,11 +50,6 @@ class IngestResult:
     indicators: int
     triples: int
     seconds: float
-
-
-def map_source(data: bytes, source_name: str, year: int, minter: IriMinter) -> MappedDocument:
-    """Read and map one source document (pure; raises :class:`InputError`)."""
-    return map_table(read_table(data, source_name), check_year(year), minter)
 
 
 def read_source(path: Path) -> bytes:
@@ -118,7 +109,7 @@ def ingest_bytes(
     refused with :class:`ValidationFailed`, whose ``report`` says why, row by row.
     """
     started = time.perf_counter()
-    table = read_table(data, source_name)
+    table = read_source_table(data, source_name)
     mapped = map_table(table, check_year(year), minter)
     validate_mapped(mapped, minter, f"{source_name} ({mapped.year})", fail_on)
     from jixiao.service.pipeline.linking import update_series

@@ -1,8 +1,9 @@
 """Which tables a command is given: files and folders, each table with its budget year.
 
 ``jixiao ingest`` and ``jixiao validate`` find their tables the same way: a file as given, a
-folder's tables in name order; the year from ``--year``, else the folder's ``manifest.json``
-(as the synthetic corpus writes it), else the one year in the file's name (``…-2025.txt``).
+folder's tables (``*.txt``, ``*.xlsx``, ``*.xls``, ``*.pdf``) in name order; the year from
+``--year``, else the folder's ``manifest.json`` (as the synthetic corpus writes it), else the
+one year in the file's name (``…-2025.txt``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from jixiao.ingest.errors import InputError, UsageError
 from jixiao.ingest.years import check_year, year_in_name
 
 __all__ = [
+    "SOURCE_SUFFIXES",
     "Source",
     "manifest_years",
     "source_of",
     "sources_in",
     "table_files",
 ]
+
+# what a folder's tables are named: each is then read by what its content is, not its name
+SOURCE_SUFFIXES = (".txt", ".xlsx", ".xls", ".pdf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +38,8 @@ class Source:
 
 
 def sources_in(paths: Sequence[Path], year: int | None = None) -> list[Source]:
-    """The tables named by ``paths`` (files, or folders of ``*.txt``), each with its year.
+    """The tables named by ``paths`` (files, or folders of ``*.txt``, ``*.xlsx``, ``*.xls``
+    and ``*.pdf``), each with its year.
 
     The year is ``year`` when given; else a folder's ``manifest.json`` (``files`` entries of
     ``file`` and ``year``, as the synthetic corpus writes) or the year in the file's name.
@@ -50,8 +56,13 @@ def sources_in(paths: Sequence[Path], year: int | None = None) -> list[Source]:
 
 
 def table_files(folder: Path) -> list[Path]:
-    """The source tables of a folder, in name order."""
-    return sorted(path for path in folder.glob("*.txt") if path.is_file())
+    """The source tables of a folder, in name order: its files named by
+    :data:`SOURCE_SUFFIXES` (so a manifest or a note beside them is left alone)."""
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.suffix.lower() in SOURCE_SUFFIXES and path.is_file()
+    )
 
 
 def manifest_years(folder: Path) -> dict[str, int]:

@@ -35,7 +35,7 @@ def test_the_hook_is_declared_for_the_files_jixiao_reads() -> None:
     assert hook["entry"] == "jixiao validate"
     assert hook["language"] == "python"
     files = hook["files"]
-    for name in ("a-2025.txt", "graph.ttl", "graph.jsonld", "graph.nt"):
+    for name in ("a-2025.txt", "b.xlsx", "c.xls", "d.pdf", "graph.ttl", "graph.jsonld", "graph.nt"):
         assert re.search(files, name), name
     for name in ("README.md", "table.csv", "txt"):
         assert not re.search(files, name), name

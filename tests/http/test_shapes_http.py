@@ -1,13 +1,16 @@
-"""``POST /validate`` and ``GET /shapes`` on the real app (validation in its worker process)."""
+"""``POST /validate`` and ``GET /shapes`` on the real app (validation in its worker process);
+a table is read by content, so a workbook uploads as a text table does."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from rdflib.namespace import SH
 from support.app import app_client
+from support.seed_formats import seed_xlsx
 
 from jixiao.service.http.routes.validate import shutdown_worker
 from jixiao.service.pipeline.load import seed_files
@@ -18,6 +21,10 @@ pytestmark = pytest.mark.anyio
 SEED_2025 = next(data for data, _, year in seed_files() if year == 2025)
 BROKEN_2025 = SEED_2025.replace("\n工作经费\t13.25\t".encode(), "\n工作经费\t13.26\t".encode())
 MAX_BODY = 400_000
+SEED_2025_PATH = (
+    Path(__file__).resolve().parents[2] / "ingest/seeds/gzast-2025-project-performance-targets.txt"
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -135,3 +142,26 @@ async def test_the_shapes_are_served(
     assert (JXSH.RowSumShape, None, None) in graph
     pattern = graph.value(JXSH.InstanceIriShape, SH.pattern)
     assert str(pattern) == "^https://w3id\\.org/jixiao/id/"
+
+
+async def test_a_workbook_by_form_is_validated(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/validate",
+        files={"file": ("gzast-2025.xlsx", seed_xlsx(SEED_2025_PATH), XLSX)},
+        data={"year": "2025"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["x-jixiao-conforms"] == "true"
+
+
+async def test_a_damaged_workbook_is_a_400_naming_it(client: httpx.AsyncClient) -> None:
+    data = seed_xlsx(SEED_2025_PATH)
+    response = await client.post(
+        "/validate",
+        files={"file": ("damaged.xlsx", data[: len(data) // 2], XLSX)},
+        data={"year": "2025"},
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"error", "message"}
+    assert body["message"].startswith("damaged.xlsx: the XLSX workbook is corrupt or truncated")
