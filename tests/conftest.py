@@ -18,11 +18,26 @@ from support.app import WRITE_TOKEN
 from support.servers import BIN, Server
 
 from jixiao.service.bench.processes import free_port, running
+from jixiao.shapes import validate
+from jixiao.shapes.compiled import cache as compiled_cache
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def shapes_compiled_in_memory() -> Iterator[None]:
+    """A command run in process (``cli.main``) turns on the on-disk cache of compiled shapes
+    for the rest of the process, and the shapes it loads from there (their blank nodes named
+    anew) stay in memory: after such a test, the next ones compile in memory again, as the
+    server does, so the engine's results name the same shape nodes as pySHACL's."""
+    yield
+    if compiled_cache._state["folder"] is not None:
+        compiled_cache.use_cache_dir(None)
+        validate._compiled.cache_clear()
+        validate._vocabulary_triples.cache_clear()
 
 
 @pytest.fixture(scope="session")
