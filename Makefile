@@ -3,13 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENDOR := service/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed
 STORE ?= data/store
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-deps run seed test lint typecheck format bench clean fuzz
+.PHONY: setup system-deps run seed test lint typecheck format bench clean fuzz messages
 
-setup: $(STAMP)  ## create .venv and install jixiao with its test tools (idempotent)
+setup: $(STAMP) $(VENDOR_STAMP)  ## create .venv, install jixiao, its test tools and browser assets (idempotent)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,10 +19,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The query page's browser assets (YASGUI, Chart.js) come from the npm registry, pinned by
+# package-lock.json, and are copied into service/static/vendor/ (served by the app, shipped
+# in the wheel as package data; never fetched from a CDN). Redone only when the lock changes.
+$(VENDOR_STAMP): package.json package-lock.json scripts/vendor.mjs
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	node scripts/vendor.mjs
+	touch $(VENDOR_STAMP)
+
 # Debian packages the tests use: headless Chromium for the browser test (Playwright drives
 # /usr/bin/chromium and downloads no browser of its own), OpenLink Virtuoso for the second
 # remote store (tests/store/test_virtuoso.py starts its own virtuoso-t) and the WenQuanYi Micro Hei
-# TrueType font the PDF fixtures are written in (tests/support/seed_formats.py). Needs root; their
+# TrueType font the PDF fixtures are written in (tests/support/seed_formats.py) and the README's
+# screenshots show Chinese in (scripts/screenshots.py). Needs root; their
 # tests are skipped otherwise.
 system-deps:
 	@missing=""; \
@@ -61,8 +72,16 @@ test: setup system-deps lint typecheck  ## set up, then the whole test suite
 bench: setup  ## benchmarks; writes BENCHMARKS.md and bench-results.json
 	$(BIN)/python -m jixiao.service.bench
 
+# The pages' words: extract the msgids (babel.cfg) and merge them into the Chinese catalog,
+# whose new entries then need their translation (tests/test_i18n.py fails until they have one).
+messages: setup  ## update service/locale/zh/LC_MESSAGES/messages.po from the sources
+	$(BIN)/pybabel extract --no-location --no-wrap --project jixiao -F babel.cfg -k N_ -o .messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --no-wrap -i .messages.pot -l zh \
+	  -D messages -d service/locale
+	rm -f .messages.pot
+
 clean:
-	rm -rf $(VENV) .typecheck .pytest_cache .mypy_cache .ruff_cache data
+	rm -rf $(VENV) .typecheck .pytest_cache .mypy_cache .ruff_cache data node_modules $(VENDOR)
 
 # The robustness tests with many more examples (Hypothesis profile `fuzz`, see
 # tests/support/hypothesis_profiles.py) and many more SIGKILLs; minutes, so not part of `make test`.

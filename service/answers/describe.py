@@ -113,27 +113,29 @@ class Description:
         return bool(self.properties or self.incoming_total)
 
 
-# Labels of the few outside terms the data uses (their vocabularies are not in the store).
-KNOWN_LABELS: dict[str, str] = {
-    RDF_TYPE: "type",
-    RDFS_LABEL: "label",
-    "http://purl.org/dc/terms/title": "title",
-    "http://www.w3.org/ns/prov#wasDerivedFrom": "derived from",
-    "http://www.w3.org/ns/prov#Entity": "entity (PROV)",
-    "http://www.w3.org/ns/org#subOrganizationOf": "sub-organization of",
-    "http://www.w3.org/ns/dcat#byteSize": "byte size",
-    "http://www.w3.org/ns/dcat#mediaType": "media type",
-    "http://www.w3.org/ns/dcat#Distribution": "distribution (DCAT)",
-    "http://www.w3.org/2004/02/skos/core#prefLabel": "preferred label",
-    "http://www.w3.org/2004/02/skos/core#notation": "notation",
+# Labels (English, Chinese) of the few outside terms the data uses (their vocabularies are not
+# in the store).
+KNOWN_LABELS: dict[str, tuple[str, str]] = {
+    RDF_TYPE: ("type", "类型"),
+    RDFS_LABEL: ("label", "标签"),
+    "http://purl.org/dc/terms/title": ("title", "标题"),
+    "http://www.w3.org/ns/prov#wasDerivedFrom": ("derived from", "来源"),
+    "http://www.w3.org/ns/prov#Entity": ("entity (PROV)", "实体（PROV）"),
+    "http://www.w3.org/ns/org#subOrganizationOf": ("sub-organization of", "下属于"),
+    "http://www.w3.org/ns/dcat#byteSize": ("byte size", "字节数"),
+    "http://www.w3.org/ns/dcat#mediaType": ("media type", "媒体类型"),
+    "http://www.w3.org/ns/dcat#Distribution": ("distribution (DCAT)", "分发（DCAT）"),
+    "http://www.w3.org/2004/02/skos/core#prefLabel": ("preferred label", "首选标签"),
+    "http://www.w3.org/2004/02/skos/core#notation": ("notation", "编码"),
 }
 
 
 class _Labels:
     """Labels gathered from query rows; picks one per term by language preference."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
         self._seen: dict[str, list[tuple[str, str]]] = {}
+        self._language = language
 
     def add(self, term: object, label: object) -> None:
         if isinstance(term, ox.NamedNode) and isinstance(label, ox.Literal):
@@ -145,8 +147,10 @@ class _Labels:
     def best(self, iri: str) -> str | None:
         found = self._seen.get(iri)
         if not found:
-            return KNOWN_LABELS.get(iri)
-        order = ("en", "zh", "") if iri.startswith(JX) else ("zh", "en", "")
+            known = KNOWN_LABELS.get(iri)
+            return None if known is None else known[self._language == "zh"]
+        other = "en" if self._language == "zh" else "zh"
+        order = (self._language, other, "")
 
         def rank(entry: tuple[str, str]) -> int:
             lang = entry[1].split("-")[0]
@@ -227,7 +231,8 @@ def _category(level: str) -> str:
     v = f"?{level}"
     return f"""  OPTIONAL {{ ?i jx:{level} {v} .
     OPTIONAL {{ {v} skos:notation {v}Code }}
-    OPTIONAL {{ {v} skos:prefLabel {v}Label FILTER (langMatches(lang({v}Label), "zh")) }} }}
+    OPTIONAL {{ {v} skos:prefLabel {v}Label FILTER (langMatches(lang({v}Label), "zh")) }}
+    OPTIONAL {{ {v} skos:prefLabel {v}LabelEn FILTER (langMatches(lang({v}LabelEn), "en")) }} }}
 """
 
 
@@ -303,8 +308,8 @@ def _number(term: Term | None) -> float:
         return float("inf")
 
 
-def _properties(rows: list[dict[str, object]]) -> tuple[list[Link], _Labels]:
-    labels = _Labels()
+def _properties(rows: list[dict[str, object]], language: str) -> tuple[list[Link], _Labels]:
+    labels = _Labels(language)
     grouped: dict[str, dict[str, object]] = {}
     for row in rows:
         labels.add(row["p"], row["pl"])
@@ -322,8 +327,8 @@ def _properties(rows: list[dict[str, object]]) -> tuple[list[Link], _Labels]:
     return links, labels
 
 
-def _incoming(rows: list[dict[str, object]]) -> list[Link]:
-    labels = _Labels()
+def _incoming(rows: list[dict[str, object]], language: str) -> list[Link]:
+    labels = _Labels(language)
     grouped: dict[str, dict[str, object]] = {}
     for row in rows:
         labels.add(row["s"], row["sl"])
@@ -338,12 +343,13 @@ def _incoming(rows: list[dict[str, object]]) -> list[Link]:
     return links
 
 
-def describe(store: Store, iri: str) -> Description:
-    """What the page of ``iri`` shows (``exists`` is False if the store does not know it)."""
-    properties, labels = _properties(_select(store, _OUTGOING, iri))
+def describe(store: Store, iri: str, language: str = "en") -> Description:
+    """What the page of ``iri`` shows (``exists`` is False if the store does not know it);
+    labels in ``language`` (``en`` or ``zh``) where they exist, else in the other one."""
+    properties, labels = _properties(_select(store, _OUTGOING, iri), language)
     count_rows = _select(store, _INCOMING_COUNT, iri)
     total = int(getattr(count_rows[0]["n"], "value", 0)) if count_rows else 0
-    incoming = _incoming(_select(store, _INCOMING, iri)) if total else []
+    incoming = _incoming(_select(store, _INCOMING, iri), language) if total else []
     types = next((link.values for link in properties if link.predicate.value == RDF_TYPE), [])
     label = labels.best(iri)
     if label is None:

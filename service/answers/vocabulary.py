@@ -25,6 +25,7 @@ class VocabularyTerm:
     label_en: str = ""
     label_zh: str = ""
     comment: str = ""
+    comment_zh: str = ""
     kind: str = ""
     notation: str = ""
     parents: list[Term] = field(default_factory=list)
@@ -40,6 +41,8 @@ class VocabularyPage:
 
     title: str
     description: str
+    title_zh: str
+    description_zh: str
     version: str
     classes: list[VocabularyTerm]
     properties: list[VocabularyTerm]
@@ -74,6 +77,7 @@ def _term(graph: Graph, subject: URIRef, kind: str = "") -> VocabularyTerm:
         label_en=_text(graph, subject, RDFS.label, "en"),
         label_zh=_text(graph, subject, RDFS.label, "zh"),
         comment=_text(graph, subject, RDFS.comment, "en"),
+        comment_zh=_text(graph, subject, RDFS.comment, "zh"),
         kind=kind,
         notation=_text(graph, subject, SKOS.notation, ""),
     )
@@ -135,6 +139,8 @@ def ontology_page_model() -> VocabularyPage:
     return VocabularyPage(
         title=_text(g, ontology, URIRef("http://purl.org/dc/terms/title")),
         description=_text(g, ontology, URIRef("http://purl.org/dc/terms/description")),
+        title_zh=_text(g, ontology, URIRef("http://purl.org/dc/terms/title"), "zh"),
+        description_zh=_text(g, ontology, URIRef("http://purl.org/dc/terms/description"), "zh"),
         version=_text(g, ontology, OWL.versionInfo, ""),
         classes=classes,
         properties=properties,

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.ingest.errors import JixiaoError
 from jixiao.service.http import middleware
+from jixiao.service.http.i18n import LanguageCookie
 from jixiao.service.http.routes import linked_data, query_page, void
 from jixiao.service.http.routes.api import router as api_router
 from jixiao.service.http.routes.graph_store import router as graph_store_router
@@ -115,4 +116,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(series_page_router)
     query_page.install(app)
     middleware.install(app, settings)
+    app.add_middleware(LanguageCookie)
     return app

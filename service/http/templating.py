@@ -1,4 +1,4 @@
-"""HTML for people: page rendering, links and error pages.
+"""HTML for people: page rendering in the reader's language, links and error pages.
 
 Pages are Jinja2 templates (``templates/``) over plain data; every asset they use is served
 from ``static/`` (see :mod:`.routes.query_page`), so the pages work offline. :class:`Linker`
@@ -20,12 +20,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from jixiao.ontology import PREFIXES
 from jixiao.service.answers.describe import Term
+from jixiao.service.http import i18n
 from jixiao.service.http.negotiation import negotiate
 from jixiao.service.http.state import settings_of
 
 __all__ = [
     "Linker",
     "error_response",
+    "language",
     "render",
     "wants_html",
 ]
@@ -38,16 +40,30 @@ _PATH_SAFE = "/:@!$&'()*+,;=~.-"
 
 
 @cache
-def _environment() -> Environment:
+def _environment(lang: str) -> Environment:
+    """The templates with the words of ``lang`` (one environment per language)."""
     env = Environment(
         loader=PackageLoader("jixiao.service", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # the templates are package data: no stat() of them per page
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["curie"] = curie
+    env.globals["lang"] = lang
+    env.globals["languages"] = {"zh": "中文", "en": "English"}
     return env
+
+
+def language(request: Request) -> str:
+    """The language ``request`` gets its page in (see :mod:`.i18n`)."""
+    return i18n.choose(
+        request.query_params.get("lang"),
+        request.cookies.get(i18n.COOKIE),
+        request.headers.get("accept-language"),
+    )
 
 
 def curie(iri: str) -> str:
@@ -98,7 +114,7 @@ def linker(request: Request) -> Linker:
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """Render ``templates/{template}`` with the request's linker as ``link``."""
-    page = _environment().get_template(template)
+    page = _environment(language(request)).get_template(template)
     html = page.render(link=linker(request), root=linker(request).root, **context)
     return HTMLResponse(html, status_code=status_code)
 
@@ -107,6 +123,18 @@ def wants_html(request: Request) -> bool:
     """Whether the client prefers HTML to JSON (a browser rather than an API client)."""
     accept = request.headers.get("accept")
     return negotiate(accept, ("application/json", "text/html")) == "text/html"
+
+
+# What an error page calls each status (its message stays the API's English sentence).
+_HEADINGS = {
+    400: i18n.N_("Bad request"),
+    404: i18n.N_("Not found"),
+    405: i18n.N_("Method not allowed"),
+    406: i18n.N_("Not acceptable"),
+    413: i18n.N_("Request too large"),
+    422: i18n.N_("Does not conform"),
+    503: i18n.N_("Service unavailable"),
+}
 
 
 def error_response(
@@ -118,8 +146,17 @@ def error_response(
 ) -> Response:
     """The one error shape: an HTML page for browsers, ``{"error", "message"}`` otherwise."""
     if wants_html(request):
+        _ = i18n.gettext_for(language(request))
+        heading = _(_HEADINGS[status_code]) if status_code in _HEADINGS else error
         response: Response = render(
-            request, "error.html", status_code, error=error, message=message, status=status_code
+            request,
+            "error.html",
+            status_code,
+            title=heading,
+            heading=heading,
+            error=error,
+            message=message,
+            status=status_code,
         )
     else:
         body = {"error": error, "message": message}

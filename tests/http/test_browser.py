@@ -1,13 +1,16 @@
 """The query page: served in process, then driven in headless Chromium against ``jixiao serve``.
 
-The browser test uses Debian's ``/usr/bin/chromium`` through Playwright (which must not
-download a browser of its own). It checks what a person does: the page loads with no console
-errors and nothing fetched from outside the server, an example fills the editor, running it
-shows a table, an IRI in the table opens that resource's page with its indicators.
+The browser tests use Debian's ``/usr/bin/chromium`` through Playwright (which must not
+download a browser of its own), with every request routed: one to any host but the server's
+fails the test (and is not sent). They check what a person does in a zh-CN browser: a Chinese
+workbench, completion of ``jx:`` terms from this service, an example run, the table paged and
+sorted, a chart, the share link, the history, CSV/JSON downloads, an IRI opening its page, and
+the switch to English remembered on reload.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,18 +22,10 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 from support.app import seeded_app_client
+from support.chromium import CHROMIUM, CHROMIUM_ARGS, Offline
 
 from jixiao.service.http.routes.query_page import complete_prefixes, examples
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 QUERIES = Path(__file__).resolve().parents[2] / "service" / "queries"
 
 
@@ -56,6 +51,8 @@ def test_every_query_file_is_an_example_with_a_title() -> None:
     for example in found:
         assert example.title and not example.title.endswith(".rq"), example.name
         assert example.description, example.name
+        assert re.search("[\u4e00-\u9fff]", example.title_zh), example.name
+        assert re.search("[\u4e00-\u9fff]", example.description_zh), example.name
 
 
 def test_complete_prefixes_adds_only_what_is_used_and_missing() -> None:
@@ -74,15 +71,24 @@ async def test_query_page_lists_the_examples_and_prefixes(client: httpx.AsyncCli
     response = await client.get("/", headers={"Accept": "text/html"})
     assert response.status_code == 200
     text = response.text
+    data = json.loads(re.search(r'id="workbench-data">(.*?)</script>', text, re.S).group(1))  # type: ignore[union-attr]
     for name in ("jx", "jxc", "rdfs", "skos", "org", "prov", "dcterms", "xsd"):
-        assert re.search(rf"PREFIX {name}:\s+&lt;http", text), name
+        assert re.search(rf"PREFIX {name}:\s+<http", data["startQuery"]), name
+    assert [e["name"] for e in data["examples"]] == [e.name for e in examples()]
     for example in examples():
         assert f'data-name="{example.name}"' in text
     # assets are local, nothing from elsewhere
     sources = re.findall(r'(?:src|href)="([^"#]+)"', text)
+    sources = [s for s in sources if not s.startswith("?lang=")]
     assert sources and all(s.startswith("/") for s in sources), sources
-    for asset in ("/static/style.css", "/static/query.js", "/static/sparql-highlight.js"):
-        assert (await client.get(asset)).status_code == 200
+    scripts = re.findall(r'<script src="([^"]+)"', text)
+    assert scripts == [
+        "/static/vendor/yasgui.min.js",
+        "/static/vendor/chart.umd.min.js",
+        "/static/workbench.js",
+    ]
+    for asset in [*scripts, "/static/style.css", "/static/vendor/yasgui.min.css"]:
+        assert (await client.get(asset)).status_code == 200, asset
 
 
 @pytest.mark.anyio
@@ -113,36 +119,113 @@ def browser() -> Iterator[Any]:
             browser.close()
 
 
+def _editor(page: Any) -> str:
+    return str(page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()"))
+
+
+def _type_in_editor(page: Any, text: str) -> None:
+    page.evaluate(
+        """text => { const cm = document.querySelector('.CodeMirror').CodeMirror;
+        cm.setValue(text); cm.setCursor({line: cm.lastLine(), ch: 1e6}); cm.focus(); }""",
+        text,
+    )
+
+
+def _column(page: Any, index: int) -> list[str]:
+    cells = page.locator(f".yasr table.dataTable tbody tr td:nth-child({index + 1})")
+    return [c.strip() for c in cells.all_inner_texts()]
+
+
+def _totals_by_year(server: str) -> dict[str, float]:
+    query = (
+        "PREFIX jx: <https://w3id.org/jixiao/ontology#> SELECT ?year (SUM(?t) AS ?total) "
+        "{ ?p a jx:Project ; jx:budgetYear ?year ; jx:amountTotal ?t } GROUP BY ?year"
+    )
+    answer = httpx.post(
+        server + "/sparql",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()
+    return {b["year"]["value"]: float(b["total"]["value"]) for b in answer["results"]["bindings"]}
+
+
 @pytest.mark.slow
-def test_query_page_in_chromium(browser: Any, jixiao_server: Any, tmp_path: Path) -> None:
+def test_workbench_in_a_chinese_browser(browser: Any, jixiao_server: Any, tmp_path: Path) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
     server = jixiao_server.url
-    host = urlparse(server).netloc
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    problems: list[str] = []
-    outside: list[str] = []
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("request", lambda r: urlparse(r.url).netloc != host and outside.append(r.url))
-
+    offline = Offline(browser, server)
+    page = offline.page()
     page.goto(server + "/", wait_until="networkidle")
-    editor = page.locator("#sparql")
-    assert "PREFIX jx:" in editor.input_value()
-    assert page.locator("#highlight .tok-keyword").count() > 5
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator("h1").inner_text() == "SPARQL 查询"
+    assert page.locator(".yasgui .tabsList").inner_text().strip().startswith("查询")
+    assert "PREFIX jx:" in _editor(page)
+    assert page.locator(".yasqe_queryButton").get_attribute("title") == "运行查询"  # YASGUI's own
 
-    page.click('button.example[data-name="01-projects-per-year.rq"]')
-    assert "# title: Projects per budget year" in editor.input_value()
-    page.click("#run")
-    rows = page.locator("table.results-table tbody tr")
-    rows.first.wait_for()
-    assert rows.count() == 2
-    assert page.locator("table.results-table thead th").all_inner_texts()[:2] == ["?year", "?units"]
+    # completion from this service: jx: classes with their Chinese labels (and counts, VoID)
+    _type_in_editor(page, "PREFIX jx: <https://w3id.org/jixiao/ontology#>\nSELECT * { ?s a jx:Proj")
+    page.keyboard.press("Control+Space")
+    hints = page.locator(".CodeMirror-hint")
+    hints.first.wait_for()
+    offered = hints.all_inner_texts()
+    assert any(h.startswith("jx:Project") and "项目" in h for h in offered), offered
+    assert all(h.startswith("jx:Proj") for h in offered), offered
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelector('.CodeMirror').CodeMirror.getValue().endsWith('?s a jx:Project')"
+    )
+    _type_in_editor(page, "PREFIX jx: <https://w3id.org/jixiao/ontology#>\nSELECT * { ?s jx:budget")
+    page.keyboard.press("Control+Space")
+    hints.first.wait_for()
+    assert any(h.startswith("jx:budgetYear") for h in hints.all_inner_texts())
+    page.keyboard.press("Escape")
+    _type_in_editor(page, "SELECT * WHERE { ?s a ")  # a known prefix, used: it is declared
+    page.keyboard.type("jx:")
+    page.wait_for_function(
+        "document.querySelector('.CodeMirror').CodeMirror.getValue()"
+        ".startsWith('PREFIX jx: <https://w3id.org/jixiao/ontology#>')"
+    )
+    page.keyboard.press("Escape")
 
+    # an example, run: 64 rows in pages of 50, sortable, IRIs to this service's pages
     page.click('button.example[data-name="04-project-amounts.rq"]')
-    editor.press("Control+Enter")
-    page.wait_for_function("document.querySelectorAll('table.results-table tbody tr').length > 2")
-    assert rows.count() == 45 + 19
-    assert "64 rows" in page.locator("#status").inner_text()
+    assert "# title: Project amounts" in _editor(page)
+    page.keyboard.press("Control+Enter")
+    page.locator(".yasr table.dataTable tbody tr").first.wait_for()
+    page.wait_for_function("document.querySelector('#status').textContent.includes('64')")
+    assert page.locator("#status").inner_text() == "64 行"
+    rows = page.locator(".yasr table.dataTable tbody tr")
+    expect(rows).to_have_count(50)
+    expect(page.locator(".yasr .dt-info")).to_have_text("第 1 至 50 行，共 64 行")
+    years = _column(page, 0)
+    assert years[0] == "2025"
+    page.locator(".yasr .dt-paging button.next").click()
+    expect(rows).to_have_count(14)
+    expect(page.locator(".yasr .dt-info")).to_have_text("第 51 至 64 行，共 64 行")
+    page.locator(".yasr .dt-paging button.previous").click()
+    page.locator(".yasr table.dataTable thead th", has_text="year").first.click()
+    expect(rows.first.locator("td").first).to_have_text("2023")
+    ascending = _column(page, 0)
+    assert ascending[0] == "2023" and ascending == sorted(ascending)
+    link = page.locator('.yasr table.dataTable tbody a[href^="/id/doc/"]').first
+    assert link.get_attribute("target") is None
+    page.screenshot(path=str(tmp_path / "query-page.png"))
 
+    # the chart: amounts by year, summed from one row per project
+    page.locator(".yasr .select_chart").click()
+    page.locator("#result-chart").wait_for()
+    chart = page.evaluate(
+        """() => { const c = Chart.getChart('result-chart');
+        return {labels: c.data.labels, data: c.data.datasets[0].data}; }"""
+    )
+    expected = _totals_by_year(server)
+    assert chart["labels"] == sorted(expected)
+    for label, value in zip(chart["labels"], chart["data"], strict=True):
+        assert value == pytest.approx(expected[label])
+    assert page.locator(".yasr .chart-controls select").count() == 2
+    page.screenshot(path=str(tmp_path / "chart.png"))
+
+    # downloads from the endpoint
     with page.expect_download() as csv_download:
         page.click("#download-csv")
     csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8")
@@ -151,22 +234,60 @@ def test_query_page_in_chromium(browser: Any, jixiao_server: Any, tmp_path: Path
     with page.expect_download() as json_download:
         page.click("#download-json")
     assert '"bindings"' in Path(json_download.value.path()).read_text(encoding="utf-8")
-    page.locator("#status").scroll_into_view_if_needed()
-    page.screenshot(path=str(tmp_path / "query-page.png"))
 
-    first = page.locator("table.results-table tbody tr").first
-    name = first.locator("td").nth(2).locator("span.literal").inner_text()
-    link = first.locator('td a[href^="/id/doc/"]').first
-    link.click()
+    # the history keeps what ran; the share link opens the query in a fresh browser
+    history = page.locator("#history li button")
+    assert history.count() >= 1 and history.first.inner_text() == "Project amounts"
+    assert (
+        page.locator('button.example[data-name="04-project-amounts.rq"]').inner_text() == "项目金额"
+    )
+    page.click("#share")
+    shared = page.locator("#share-url").input_value()
+    assert shared.startswith(server + "/") and "query=" in shared
+    elsewhere = Offline(browser, server)
+    other = elsewhere.page()
+    other.goto(shared, wait_until="networkidle")
+    assert "# title: Project amounts" in _editor(other)
+    other.wait_for_function("document.querySelector('#status').textContent === '64 行'")
+    other.locator("#result-chart").wait_for()  # it ran, and shows the view it was shared in
+    elsewhere.context.close()
+
+    # an IRI in the table opens its page, in Chinese
+    page.locator(".yasr .select_table").click()
+    link = page.locator('.yasr table.dataTable tbody a[href^="/id/doc/"]').first
+    with page.expect_navigation():
+        link.evaluate("a => a.click()")
     page.wait_for_load_state("networkidle")
     assert urlparse(page.url).path.startswith("/id/doc/")
-    assert page.locator("h1#label").inner_text() == name
-    indicator_rows = page.locator("#indicators tbody tr")
-    assert indicator_rows.count() > 0
-    page.screenshot(path=str(tmp_path / "project-page.png"))
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator("#indicators tbody tr").count() > 0
+    assert "年度指标值" in page.locator("#indicators thead").inner_text()
 
-    assert problems == []
-    assert outside == []
+    assert offline.problems == [] and elsewhere.problems == []
+    assert offline.outside == [] and elsewhere.outside == []
     if shots := os.environ.get("JIXIAO_SCREENSHOTS"):  # to look at them
         for shot in tmp_path.glob("*.png"):
             shutil.copy(shot, Path(shots) / shot.name)
+
+
+@pytest.mark.slow
+def test_the_language_switch_is_remembered(browser: Any, jixiao_server: Any) -> None:
+    server = jixiao_server.url
+    offline = Offline(browser, server)
+    page = offline.page()
+    page.goto(server + "/ontology", wait_until="networkidle")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator("header nav").first.inner_text().split()[0] == "查询"
+    page.click('header .languages a[data-lang="en"]')
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#classes h2").inner_text() == "Classes"
+    page.goto(server + "/", wait_until="networkidle")  # no ?lang= any more: the cookie
+    assert page.locator("h1").inner_text() == "SPARQL query"
+    assert page.locator(".yasgui .tabsList").inner_text().strip().startswith("Query")
+    page.reload(wait_until="networkidle")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.click('header .languages a[data-lang="zh"]')
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "SPARQL 查询"
+    assert offline.problems == [] and offline.outside == []

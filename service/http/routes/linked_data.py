@@ -1,10 +1,10 @@
 """Linked data: ``GET /id/{rest}`` for every resource, and ``GET /ontology``.
 
-Both are negotiated (``Accept``, with ``.ttl``/``.jsonld``/``.nt``/``.html`` suffixes overriding it)
-between an HTML page for people and Turtle, JSON-LD and N-Triples for machines. Every representation
-says ``Vary: Accept`` and links its twins with ``Link: <…>; rel="alternate"; type="…"``. An unknown
-resource is a 404, an unsatisfiable ``Accept`` a 406, both in the one error shape
-(:func:`~jixiao.service.http.templating.error_response`).
+Both are negotiated (``Accept``, with ``.ttl``/``.jsonld``/``.nt``/``.html`` suffixes
+overriding it) between an HTML page for people and Turtle, JSON-LD and N-Triples for
+machines. Every representation says ``Vary: Accept`` and links its twins with
+``Link: <…>; rel="alternate"; type="…"``. An unknown resource is a 404, an unsatisfiable
+``Accept`` a 406, both in the one error shape (:func:`.pages.error_response`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from jixiao.service.answers.describe import (
     resource_rdf,
 )
 from jixiao.service.answers.vocabulary import ontology_page_model
+from jixiao.service.http.i18n import gettext_for
 from jixiao.service.http.negotiation import negotiate, split_suffix
 from jixiao.service.http.state import store_of
-from jixiao.service.http.templating import error_response, linker, render
+from jixiao.service.http.templating import error_response, language, linker, render
 from jixiao.service.store.cache import StoreCache
 
 __all__ = ["OFFERS", "router"]
@@ -104,10 +105,11 @@ async def resource(rest: str, request: Request) -> Response:
     if media is None:
         return _not_acceptable(request, headers)
     store = store_of(request)
+    lang = language(request) if media == "text/html" else ""
 
     def representation() -> bytes | None:
         if media == "text/html":
-            description = describe(store, iri)
+            description = describe(store, iri, lang)
             if not description.exists:
                 return None
             title = description.label or iri
@@ -122,7 +124,7 @@ async def resource(rest: str, request: Request) -> Response:
         prefixes = PREFIXES if media == "text/turtle" else None
         return ox.serialize(found, format=_OX_FORMATS[media], prefixes=prefixes)
 
-    body = await _PAGES.aget(store, (media, iri, link.root), representation)
+    body = await _PAGES.aget(store, (media, iri, link.root, lang), representation)
     if body is None:
         missing = f"no resource <{iri}> in this dataset"
         return error_response(request, 404, "NotFound", missing, {"Vary": "Accept"})
@@ -166,7 +168,8 @@ async def _ontology(request: Request, media: str | None) -> Response:
         return _not_acceptable(request, headers)
     if media == "text/html":
         model = await run_in_threadpool(ontology_page_model)
-        page = render(request, "ontology.html", v=model, title="Ontology")
+        title = gettext_for(language(request))("Ontology")
+        page = render(request, "ontology.html", v=model, title=title)
         page.headers.update(headers)
         return page
     body = await run_in_threadpool(_vocabulary_bytes, media)

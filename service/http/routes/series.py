@@ -18,11 +18,22 @@ from fastapi.responses import HTMLResponse, Response
 from jixiao.ingest.errors import UsageError
 from jixiao.service.answers.canned import Value, load_queries, run_canned
 from jixiao.service.http import templating as pages
+from jixiao.service.http.i18n import N_
 from jixiao.service.http.state import AppSettings, AppStore
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["pages"])
+
+# What each kind of target change is called on the page.
+_CHANGE_WORDS = {
+    "increased": N_("increased"),
+    "decreased": N_("decreased"),
+    "unchanged": N_("unchanged"),
+    "reworded": N_("reworded"),
+    "added": N_("added"),
+    "removed": N_("removed"),
+}
 
 _SEGMENT = re.compile(r"[0-9a-f]{12}")
 _KEY = re.compile(r"[0-9a-f]{12}(?:-\d{4}(?:-\d+)?)?")
@@ -84,4 +95,5 @@ def series_page(
         projects=projects,
         bars=chart(totals),
         changes=changes,
+        change_words=_CHANGE_WORDS,
     )

@@ -26,7 +26,6 @@ from functools import cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment
 from starlette.formparsers import MultiPartParser
 
 from jixiao.ingest.errors import JixiaoError, UsageError
@@ -38,8 +37,10 @@ from jixiao.service.errors import (
     ValidationTimeout,
 )
 from jixiao.service.http.bodies import read_body
+from jixiao.service.http.i18n import N_, gettext_for
 from jixiao.service.http.negotiation import negotiate
 from jixiao.service.http.state import AppSettings
+from jixiao.service.http.templating import language, render
 from jixiao.shapes.report import Location
 
 __all__ = [
@@ -209,14 +210,14 @@ async def validate(request: Request, settings: AppSettings) -> Response:
         raise UnreadableUpload(outcome.error[1])
     headers = {"X-Jixiao-Conforms": "true" if outcome.conforms else "false"}
     if wanted == "text/html":
-        return HTMLResponse(_page(outcome), headers=headers)
+        return _page(request, outcome, headers)
     return Response(outcome.body, media_type=wanted, headers=headers)
 
 
 @router.get("/validate", response_class=HTMLResponse)
-def validate_form() -> HTMLResponse:
+def validate_form(request: Request) -> HTMLResponse:
     """A small form to upload a table for validation."""
-    return HTMLResponse(_page(None))
+    return _page(request, None)
 
 
 @cache
@@ -237,28 +238,14 @@ def shapes(request: Request, settings: AppSettings) -> Response:
     return Response(_shapes(settings.base_iri, fmt), media_type=wanted)
 
 
-_PAGE = Environment(autoescape=True).from_string(
-    """<!doctype html>
-<html lang="zh"><head><meta charset="utf-8"><title>jixiao · 校验 validate</title>
-<link rel="alternate" type="text/turtle" href="/shapes">
-<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;
-text-align:left;vertical-align:top}.Violation{color:#a00}.Warning{color:#a60}</style></head>
-<body><h1>绩效目标表校验 · Validate a performance-target table</h1>
-<form method="post" action="/validate" enctype="multipart/form-data">
-<label>表格文件 table <input type="file" name="file" required></label>
-<label>预算年度 year <input type="number" name="year" min="1950" max="2100" required></label>
-<button type="submit">校验 validate</button></form>
-<p>The rules: <a href="/shapes">SHACL shapes</a> (Turtle).</p>
-{% if outcome %}<h2>{{ outcome.title }}: {{ outcome.summary }}</h2>
-{% if outcome.results %}<table><tr><th>severity</th><th>where</th><th>message</th></tr>
-{% for severity, where, en, zh in outcome.results %}<tr class="{{ severity }}">
-<td>{{ severity }}</td><td>{{ where }}</td><td>{{ zh }}<br>{{ en }}</td></tr>
-{% endfor %}</table>{% endif %}{% endif %}
-</body></html>
-"""
-)
+# The severities as the report page names them.
+_SEVERITIES = (N_("Violation"), N_("Warning"), N_("Info"))
 
 
-def _page(outcome: Outcome | None) -> str:
-    return _PAGE.render(outcome=outcome)
+def _page(
+    request: Request, outcome: Outcome | None, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    title = gettext_for(language(request))("Validate")
+    page = render(request, "validate.html", title=title, outcome=outcome)
+    page.headers.update(headers or {})
+    return page
