@@ -73,7 +73,7 @@ bench: setup  ## benchmarks; writes BENCHMARKS.md and bench-results.json
 	$(BIN)/python -m jixiao.service.bench
 
 # The pages' words: extract the msgids (babel.cfg) and merge them into the Chinese catalog,
-# whose new entries then need their translation (tests/test_i18n.py fails until they have one).
+# whose new entries then need their translation (tests/http/test_i18n.py fails until they have one).
 messages: setup  ## update service/locale/zh/LC_MESSAGES/messages.po from the sources
 	$(BIN)/pybabel extract --no-location --no-wrap --project jixiao -F babel.cfg -k N_ -o .messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --no-wrap -i .messages.pot -l zh \

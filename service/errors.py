@@ -11,7 +11,8 @@
         ├── Unauthorized               401    ├── UnsupportedMediaType  415
         ├── Forbidden                  403    ├── QueryTimeout (+QueryError) 503
         ├── NotFound                   404    ├── ServiceBusy           503
-        └── MethodNotAllowed           405    └── ValidationTimeout     503
+        ├── MethodNotAllowed           405    ├── ValidationTimeout     503
+        └── MalformedBody (BadRequest) 400    └── ValidationBusy        503
 
 Each is a :class:`~jixiao.ingest.errors.JixiaoError`, so the CLI prints it on one line with
 its exit code and the app's one error handler answers ``{"error": ..., "message": ...}`` with
@@ -30,6 +31,7 @@ __all__ = [
     "BodyTooLarge",
     "Forbidden",
     "HttpError",
+    "MalformedBody",
     "MethodNotAllowed",
     "NotAcceptable",
     "NotFound",
@@ -40,6 +42,7 @@ __all__ = [
     "Unauthorized",
     "UnreadableUpload",
     "UnsupportedMediaType",
+    "ValidationBusy",
     "ValidationTimeout",
 ]
 
@@ -63,6 +66,10 @@ class HttpError(JixiaoError):
 
 class BadRequest(HttpError, QueryError):
     """Malformed protocol request (missing or repeated query, bad parameters)."""
+
+
+class MalformedBody(BadRequest):
+    """The request body is not what its Content-Type says."""
 
 
 class UnreadableUpload(HttpError):
@@ -130,3 +137,10 @@ class ValidationTimeout(HttpError):
     """Validation ran past its time limit and was stopped."""
 
     http_status = 503
+
+
+class ValidationBusy(HttpError):
+    """The worker stayed busy with other uploads for the whole time limit."""
+
+    http_status = 503
+    headers: ClassVar[Mapping[str, str]] = {"Retry-After": "5"}

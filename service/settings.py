@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     query_timeout: float = Field(
         10.0, description="Seconds a SPARQL query may run before it is stopped."
     )
+    validate_timeout: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds one `POST /validate` may run in the validation worker, counted "
+        "from its start (the worker is then killed and replaced); an upload waits at most as "
+        "long for the worker, then gets HTTP 503 with `Retry-After`.",
+    )
     max_rows: int = Field(
         10000, description="Most result rows returned; more are cut and marked truncated."
     )
@@ -72,8 +79,21 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         10 * 1024 * 1024, description="Largest request body accepted (bytes); larger gets HTTP 413."
     )
+    max_input_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=1,
+        description="Largest input file the CLI reads (a table, an RDF file, a query file or "
+        "standard input), in bytes; a larger or endless one is exit 2 with one line.",
+    )
     allow_external: bool = Field(
         False, description="Allow SPARQL `SERVICE` and `LOAD` of outside IRIs."
+    )
+    jsonld_context_hosts: str = Field(
+        "",
+        description="Comma-separated hosts (`host` or `host:port`) whose JSON-LD contexts an "
+        "uploaded or validated JSON-LD document may name; each is fetched over HTTP(S) (5 s, "
+        "1 MB) and put in the document before it is read. Empty means none: a document that "
+        "names a context to load is refused (400, exit 2).",
     )
     cors_origins: str = Field(
         "", description="Comma-separated origins allowed by CORS (`*` for any)."

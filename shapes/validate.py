@@ -3,16 +3,15 @@
 Each budget document is independent, so a document is validated on its own: its graph, the
 organisations it mentions and the vocabulary (the indicator scheme, for ``sh:class`` and the
 level-2-under-level-1 rule). Cost therefore grows with the size of one document, not of the
-store; checks that span documents are SPARQL on the store (:mod:`.cross_document`).
+store; checks that span documents are SPARQL on the store (:mod:`.store_checks`).
 
 Two engines run the same shapes and give the same reports. ``"oxigraph"`` (the default) is
-the shapes compiled to SPARQL once per base IRI (:mod:`.compiled.compiler`) and run on one Oxigraph
-store for a whole batch of documents (:mod:`.compiled.engine`); :func:`validate_documents` and
+the shapes compiled to SPARQL once per base IRI (:mod:`.compiler`) and run on one Oxigraph
+store for a whole batch of documents (:mod:`.engine`); :func:`validate_documents` and
 :func:`validate_graphs` validate many at once. ``"pyshacl"`` is the reference: pySHACL on an
 rdflib graph, one document at a time. A document Oxigraph cannot hold as rdflib does is
 validated by the reference. (Where a rule's SELECT uses SAMPLE, the value it picks may
-differ: pySHACL's changes from run to run, the engine's does not; see
-:mod:`.compiled.sparql_rules`.)
+differ: pySHACL's changes from run to run, the engine's does not; see :mod:`.sparql_rules`.)
 
 pySHACL patches rdflib globals when it is imported: a server must call these functions in a
 worker process, never in the threads that answer queries (see
@@ -24,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -41,6 +40,7 @@ from jixiao.ontology import vocabulary_graph
 from jixiao.shapes.compiled.cache import cached
 from jixiao.shapes.compiled.checks import CompiledShapes
 from jixiao.shapes.compiled.engine import Document, NeedsReference, validate_batch
+from jixiao.shapes.contexts import ContextRefused, self_contained
 from jixiao.shapes.extra import ExtraShapes, load_extra_shapes
 from jixiao.shapes.report import Report, pyshacl_report
 
@@ -129,8 +129,19 @@ def shapes_graph(base_iri: str = DEFAULT_BASE) -> Graph:
     return graph
 
 
-def parse_rdf(data: bytes, fmt: str, name: str = "<upload>") -> Graph:
-    """Parse an RDF document (``fmt`` an rdflib parser name); :class:`InputError` if it fails."""
+def parse_rdf(
+    data: bytes, fmt: str, name: str = "<upload>", *, context_hosts: Collection[str] = ()
+) -> Graph:
+    """Parse an RDF document (``fmt`` an rdflib parser name); :class:`InputError` if it fails.
+
+    A JSON-LD document's contexts are fetched only from ``context_hosts`` (see
+    :mod:`.contexts`); one it names elsewhere is an :class:`InputError` naming it.
+    """
+    if fmt == "json-ld":
+        try:
+            data = self_contained(data, context_hosts)
+        except ContextRefused as exc:
+            raise InputError(str(exc), file=name) from None
     graph = Graph()
     try:
         with warnings.catch_warnings():  # rdflib's JSON-LD parser warns about its internals

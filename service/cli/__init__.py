@@ -188,14 +188,20 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _query_text(arg: str) -> str:
+def _query_text(arg: str, max_bytes: int) -> str:
+    from jixiao.service.pipeline.sources import read_source, too_large
+
     if arg == "-":
-        return sys.stdin.read()
+        text = sys.stdin.read(max_bytes + 1)
+        if len(text.encode("utf-8")) > max_bytes:
+            raise UsageError(f"the query on standard input is {too_large(max_bytes)}")
+        return text
     if arg.startswith("@"):
+        data = read_source(Path(arg[1:]), max_bytes)
         try:
-            return Path(arg[1:]).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read the query file {arg[1:]}: {exc.strerror}") from None
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError(f"the query file {arg[1:]} is not UTF-8") from None
     return arg
 
 
@@ -215,7 +221,13 @@ def _ingest(args: argparse.Namespace) -> int:
     if len(sources) == 1:
         source = sources[0]
         result = loader.ingest_file(
-            source.path, source.year, store, minter, overrides, fail_on=args.fail_on
+            source.path,
+            source.year,
+            store,
+            minter,
+            overrides,
+            fail_on=args.fail_on,
+            max_bytes=settings.max_input_bytes,
         )
         store.close()
         print(
@@ -226,7 +238,13 @@ def _ingest(args: argparse.Namespace) -> int:
         return EXIT_OK
     with progress_bar(len(sources), "tables", quiet=args.quiet) as advance:
         corpus = ingest_corpus(
-            sources, store, minter, overrides, fail_on=args.fail_on, progress=advance
+            sources,
+            store,
+            minter,
+            overrides,
+            fail_on=args.fail_on,
+            progress=advance,
+            max_bytes=settings.max_input_bytes,
         )
     store.close()
     for refusal in corpus.refused:
@@ -269,7 +287,7 @@ def _query(args: argparse.Namespace) -> int:
     from jixiao.service.query.results import render_table, serialize
     from jixiao.service.store.factory import open_store
 
-    text = _query_text(args.query)
+    text = _query_text(args.query, _settings(args).max_input_bytes)
     if args.endpoint:
         from jixiao.service.store.remote import EndpointClient
 
@@ -297,14 +315,17 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from jixiao.service.http.app import create_app
+    from jixiao.service.http.middleware import log_access_to_stderr
 
     settings = _settings(args)
+    log_access_to_stderr()
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         timeout_keep_alive=settings.keep_alive_timeout,
         log_level="info",
+        access_log=False,
     )
     return EXIT_OK
 

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 from rdflib import Graph
 
 from jixiao.service.pipeline.conformance import check_files, files_in
-from jixiao.service.pipeline.load import read_source
 from jixiao.service.pipeline.progress import progress_bar
+from jixiao.service.pipeline.sources import read_source
 from jixiao.service.settings import Settings
 from jixiao.shapes.ci_reports import CI_FORMATS, FileOutcome, render
+from jixiao.shapes.contexts import allowed_hosts
 from jixiao.shapes.report import Report, merge_counts
 from jixiao.shapes.validate import extra_shapes
 
@@ -48,7 +49,8 @@ def summary(outcomes: Sequence[FileOutcome], fail_on: str) -> str:
 def _extra(args: argparse.Namespace, settings: Settings) -> ExtraShapes | None:
     if args.shapes is None:
         return None
-    return extra_shapes(read_source(args.shapes), str(args.shapes), settings.base_iri)
+    data = read_source(args.shapes, settings.max_input_bytes)
+    return extra_shapes(data, str(args.shapes), settings.base_iri)
 
 
 def _rdf(reports: Sequence[Report], fmt: str) -> bytes:
@@ -63,12 +65,18 @@ def _rdf(reports: Sequence[Report], fmt: str) -> bytes:
 
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
-    """The ``validate`` command (its arguments parsed by :mod:`jixiao.service.cli`)."""
+    """The ``validate`` command (its arguments parsed by :mod:`.cli`)."""
     extra = _extra(args, settings)
     files = files_in(args.file, args.year)
     with progress_bar(len(files), "files", quiet=args.quiet) as advance:
         outcomes = check_files(
-            files, base_iri=settings.base_iri, engine=args.engine, extra=extra, done=advance
+            files,
+            base_iri=settings.base_iri,
+            engine=args.engine,
+            extra=extra,
+            done=advance,
+            context_hosts=allowed_hosts(settings.jsonld_context_hosts),
+            max_bytes=settings.max_input_bytes,
         )
     several = len(outcomes) > 1
     text = args.format == "text"

@@ -13,11 +13,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.ingest.errors import JixiaoError
 from jixiao.service.http import middleware
+from jixiao.service.http import templating as pages
 from jixiao.service.http.i18n import LanguageCookie
 from jixiao.service.http.routes import linked_data, query_page, void
 from jixiao.service.http.routes.api import router as api_router
@@ -25,6 +26,7 @@ from jixiao.service.http.routes.graph_store import router as graph_store_router
 from jixiao.service.http.routes.series import router as series_page_router
 from jixiao.service.http.routes.sparql import router as sparql_router
 from jixiao.service.http.routes.validate import router as validation_router
+from jixiao.service.http.routes.validate import shutdown_worker
 from jixiao.service.http.state import AppQueries, AppStore
 from jixiao.service.query.runner import WorkerPool, open_runner
 from jixiao.service.settings import Settings
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             runner.close()
+            shutdown_worker()  # the validation worker, if an upload started it
             store.close()
 
     app = FastAPI(
@@ -69,33 +72,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
 
     @app.exception_handler(JixiaoError)
-    async def jixiao_error(request: Request, exc: JixiaoError) -> JSONResponse:
+    async def jixiao_error(request: Request, exc: JixiaoError) -> Response:
+        """Every refusal in the one shape: JSON, or an HTML page for a browser."""
         status = getattr(exc, "http_status", None) or {1: 422, 2: 400, 3: 503}.get(
             exc.exit_code, 400
         )
-        return JSONResponse(
-            {"error": type(exc).__name__, "message": str(exc)},
-            status_code=status,
-            headers=dict(getattr(exc, "headers", {})),
-        )
+        headers = dict(getattr(exc, "headers", {}))
+        return pages.error_response(request, status, type(exc).__name__, str(exc), headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def framework_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def framework_error(request: Request, exc: StarletteHTTPException) -> Response:
         """FastAPI's own answers (no such route, method not allowed) in the one shape."""
-        return JSONResponse(
-            {"error": _HTTP_ERRORS.get(exc.status_code, "HttpError"), "message": str(exc.detail)},
-            status_code=exc.status_code,
-            headers=dict(exc.headers or {}),
-        )
+        error = _HTTP_ERRORS.get(exc.status_code, "HttpError")
+        headers = dict(exc.headers or {})
+        return pages.error_response(request, exc.status_code, error, str(exc.detail), headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         """A parameter FastAPI could not read: 400 with what was wrong, not a 422 list."""
         problems = "; ".join(
             f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
             for error in exc.errors()
         )
-        return JSONResponse({"error": "BadRequest", "message": problems}, status_code=400)
+        return pages.error_response(request, 400, "BadRequest", problems)
 
     @app.get("/healthz", tags=["operations"])
     def healthz(store: AppStore, runner: AppQueries) -> dict[str, object]:

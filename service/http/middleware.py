@@ -1,15 +1,16 @@
 """Operations around every request: structured access log, request-body cap and CORS.
 
-:func:`install` adds them to an app. The access log is one JSON line per request
-on the ``jixiao.access`` logger (method, path, query, status, ms, client); the body cap
-answers 413 for a declared ``Content-Length`` over ``max_body_bytes`` before any route reads
-it (routes that read bodies check the streamed size too, see :func:`~.bodies.read_body`).
+:func:`install` adds them to an app. The access log is one JSON line per request on the
+``jixiao.access`` logger (method, path, query, status, ms, client); the body cap answers 413
+for a declared ``Content-Length`` over ``max_body_bytes`` before any route reads it (routes
+that read bodies check the streamed size too, see :func:`.bodies.read_body`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 
 from fastapi import FastAPI
@@ -20,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jixiao.service.settings import Settings
 
-__all__ = ["access_logger", "install"]
+__all__ = ["access_logger", "install", "log_access_to_stderr"]
 
 access_logger = logging.getLogger("jixiao.access")
 
@@ -70,7 +71,9 @@ class BodyCap:
 
 
 class AccessLog:
-    """One JSON line per request on ``jixiao.access``: method, path, status, ms, client."""
+    """One JSON line per request on ``jixiao.access``: method, path, query, status, body
+    bytes sent, ms, client, and whether the request presented a bearer token (``token``;
+    never the token itself)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -80,12 +83,14 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        status, sent = 500, 0
 
         async def sending(message: Message) -> None:
-            nonlocal status
+            nonlocal status, sent
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
             await send(message)
 
         try:
@@ -100,9 +105,27 @@ class AccessLog:
                         "path": scope["path"],
                         "query": query[:200] or None,
                         "status": status,
+                        "bytes": sent,
                         "ms": round((time.perf_counter() - started) * 1000, 1),
                         "client": client[0] if client else None,
+                        "token": _presents_token(scope),
                     },
                     ensure_ascii=False,
                 )
             )
+
+
+def _presents_token(scope: Scope) -> bool:
+    """Whether the request carries ``Authorization: Bearer …`` (never what it carries)."""
+    authorization = Headers(scope=scope).get("authorization", "")
+    return authorization[:7].lower() == "bearer " and bool(authorization[7:].strip())
+
+
+def log_access_to_stderr() -> None:
+    """What ``jixiao serve`` does: the access log's JSON lines, as they are, on standard
+    error (uvicorn's own access log is off, so there is one line per request)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access_logger.handlers[:] = [handler]
+    access_logger.setLevel(logging.INFO)
+    access_logger.propagate = False

@@ -17,7 +17,7 @@ import hmac
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 import pyoxigraph as ox
 
@@ -27,6 +27,8 @@ __all__ = [
     "Operation",
     "check_external",
     "check_write_token",
+    "form_has_update",
+    "is_direct_update",
     "parse_iri",
     "read_operation",
     "with_using",
@@ -156,6 +158,22 @@ def read_operation(
         using_named_graphs=graphs["using-named-graph-uri"],
         params=params,
     )
+
+
+def is_direct_update(content_type: str | None) -> bool:
+    """Whether a POST body is an update itself (``application/sparql-update``), so that
+    its token can be checked before the body is read."""
+    return _media(content_type)[0] == UPDATE_TYPE
+
+
+def form_has_update(content_type: str | None, body: bytes) -> bool:
+    """Whether a form body is an update (an ``update`` field, no ``query``), found from the
+    field names alone, so that its token can be checked before the (large) values are
+    decoded."""
+    if _media(content_type)[0] != FORM:
+        return False
+    names = {unquote_plus(item.partition(b"=")[0].decode("latin-1")) for item in body.split(b"&")}
+    return "update" in names and "query" not in names
 
 
 def check_write_token(authorization: str | None, token: str | None) -> None:

@@ -21,8 +21,13 @@ from rdflib import Graph
 from jixiao.ingest.errors import JixiaoError
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_source
-from jixiao.service.pipeline.load import read_source
-from jixiao.service.pipeline.sources import manifest_years, source_of, table_files
+from jixiao.service.pipeline.sources import (
+    MAX_INPUT_BYTES,
+    manifest_years,
+    read_source,
+    source_of,
+    table_files,
+)
 from jixiao.shapes.ci_reports import FileOutcome
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import (
@@ -103,10 +108,14 @@ def check_files(
     engine: str = "oxigraph",
     extra: ExtraShapes | None = None,
     done: Callable[[int], None] = lambda n: None,
+    context_hosts: frozenset[str] = frozenset(),
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> list[FileOutcome]:
     """Read, map and validate each file; one outcome per file, in order.
 
-    ``done(n)`` is called as each chunk of ``n`` files is finished (for a progress bar).
+    ``done(n)`` is called as each chunk of ``n`` files is finished (for a progress bar);
+    a JSON-LD file's contexts are fetched only from ``context_hosts``; a file over
+    ``max_bytes`` is unreadable.
     """
     minter = IriMinter(base_iri)
     outcomes: list[FileOutcome] = []
@@ -120,9 +129,10 @@ def check_files(
                 if file.error is not None:
                     errors[index] = file.error
                     continue
-                data = read_source(file.path)
+                data = read_source(file.path, max_bytes)
                 if file.rdf is not None:
-                    graphs[index] = parse_rdf(data, file.rdf, file.path.name)
+                    name = file.path.name
+                    graphs[index] = parse_rdf(data, file.rdf, name, context_hosts=context_hosts)
                 else:
                     assert file.year is not None
                     mapped[index] = map_source(data, file.path.name, file.year, minter)

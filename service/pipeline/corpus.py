@@ -34,10 +34,11 @@ from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.readers import read_source_table
 from jixiao.ingest.years import year_in_name
 from jixiao.service.pipeline.linking import update_series
-from jixiao.service.pipeline.load import IngestResult, read_source
+from jixiao.service.pipeline.load import MAX_INPUT_BYTES, IngestResult
 from jixiao.service.pipeline.sources import (
     Source,
     manifest_years,
+    read_source,
     source_of,
     sources_in,
     table_files,
@@ -50,6 +51,7 @@ __all__ = [
     "CorpusResult",
     "Refusal",
     "Source",
+    "exit_with_parent",
     "ingest_corpus",
     "manifest_years",
     "source_of",
@@ -115,7 +117,9 @@ class _Prepared:
     loadable: _Loadable | None = None
 
 
-def _prepare(batch: list[tuple[str, int]], base_iri: str, fail_on: str) -> list[_Prepared]:
+def _prepare(
+    batch: list[tuple[str, int]], base_iri: str, fail_on: str, max_bytes: int = MAX_INPUT_BYTES
+) -> list[_Prepared]:
     """Read, map and validate a batch of documents (runs in a worker process): the shapes run
     once over the whole batch, each document still judged on its own."""
     from jixiao.shapes.validate import validate_documents
@@ -126,7 +130,7 @@ def _prepare(batch: list[tuple[str, int]], base_iri: str, fail_on: str) -> list[
         started = time.perf_counter()
         path = Path(path_text)
         try:
-            table = read_source_table(read_source(path), path.name)
+            table = read_source_table(read_source(path, max_bytes), path.name)
             mapped = map_table(table, year, minter)
         except JixiaoError as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -188,6 +192,7 @@ def ingest_corpus(
     workers: int = 2,
     batch: int = 8,
     progress: Callable[[int], object] = lambda n: None,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> CorpusResult:
     """Ingest ``sources``: prepare in ``workers`` processes (0: here), load, link once.
 
@@ -198,14 +203,15 @@ def ingest_corpus(
     load_vocabulary(store)
     batches = list(_batches(sources, batch))
     if workers > 0 and len(batches) > 1:
-        prepare = partial(_prepare, base_iri=minter.base, fail_on=fail_on)
+        prepare = partial(_prepare, base_iri=minter.base, fail_on=fail_on, max_bytes=max_bytes)
         with closing(_prepared_in_workers(prepare, batches, workers)) as prepared:
             for documents in prepared:
                 _load(documents, store, minter, result)
                 progress(len(documents))
     else:
         for documents_batch in batches:
-            _load(_prepare(documents_batch, minter.base, fail_on), store, minter, result)
+            documents_here = _prepare(documents_batch, minter.base, fail_on, max_bytes)
+            _load(documents_here, store, minter, result)
             progress(len(documents_batch))
     linking = time.perf_counter()
     update_series(store, minter, overrides)
@@ -225,7 +231,7 @@ def _prepared_in_workers(
     it early (a load failed) cancels the batches not yet started."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)
+        workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
     ) as pool:
         pending: deque[Future[list[_Prepared]]] = deque()
         try:
@@ -240,7 +246,7 @@ def _prepared_in_workers(
                 future.cancel()
 
 
-def _exit_with_parent(parent: int) -> None:
+def exit_with_parent(parent: int) -> None:
     """A worker's initializer: exit once the ingest that started it has gone (killed, say).
     Waiting on its call queue alone, it would wait for ever: it holds that queue's write end
     too, so it never sees the end of it."""

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from jixiao.ingest.errors import InputError, ValidationFailed
+from jixiao.ingest.errors import ValidationFailed
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.linking.overrides import Overrides
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.readers import read_source_table
 from jixiao.ingest.years import check_year
+from jixiao.service.pipeline.sources import MAX_INPUT_BYTES, read_source
 from jixiao.shapes.report import Report
 from jixiao.shapes.validate import validate_document
 
@@ -50,17 +51,6 @@ class IngestResult:
     indicators: int
     triples: int
     seconds: float
-
-
-def read_source(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
 
 
 def load_mapped(mapped: MappedDocument, store: Store, minter: IriMinter) -> None:
@@ -137,9 +127,10 @@ def ingest_file(
     overrides: Overrides | None = None,
     *,
     fail_on: str = "violation",
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> IngestResult:
     """Ingest one source file (the file's name, not its path, is recorded)."""
-    data = read_source(path)
+    data = read_source(path, max_bytes)
     return ingest_bytes(data, path.name, year, store, minter, overrides, fail_on=fail_on)
 
 

@@ -15,14 +15,18 @@ from pathlib import Path
 
 from jixiao.ingest.errors import InputError, UsageError
 from jixiao.ingest.years import check_year, year_in_name
+from jixiao.service.settings import Settings
 
 __all__ = [
+    "MAX_INPUT_BYTES",
     "SOURCE_SUFFIXES",
     "Source",
     "manifest_years",
+    "read_source",
     "source_of",
     "sources_in",
     "table_files",
+    "too_large",
 ]
 
 # what a folder's tables are named: each is then read by what its content is, not its name
@@ -83,3 +87,27 @@ def source_of(path: Path, year: int | None) -> Source:
     if found is None:
         raise UsageError(f"{path}: no budget year in its name; give --year")
     return Source(path, check_year(found))
+
+
+MAX_INPUT_BYTES: int = Settings.model_fields["max_input_bytes"].default
+
+
+def read_source(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of an input file, or :class:`InputError` if it cannot be read or holds more
+    than ``max_bytes`` (``/dev/zero`` is refused after ``max_bytes + 1``, not read for ever)."""
+    try:
+        with path.open("rb") as source:
+            data = source.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    if len(data) > max_bytes:
+        raise InputError(too_large(max_bytes), file=str(path))
+    return data
+
+
+def too_large(max_bytes: int) -> str:
+    return f"larger than {max_bytes} bytes (the limit JIXIAO_MAX_INPUT_BYTES)"

@@ -78,3 +78,12 @@ def test_readme_validate_line_names_every_format() -> None:
     assert f"[--format {'|'.join(formats)}]" in README
     for fmt in ("text", "junit", "github", "sarif"):
         assert f"| `{fmt}` |" in README, fmt
+
+
+def test_security_md_is_linked_and_names_only_real_settings() -> None:
+    security = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    assert "(SECURITY.md)" in README
+    named = set(re.findall(r"JIXIAO_[A-Z_]+", security))
+    assert named and named <= {f"JIXIAO_{name.upper()}" for name in Settings.model_fields}
+    for door in ("JIXIAO_ALLOW_EXTERNAL", "JIXIAO_JSONLD_CONTEXT_HOSTS", "JIXIAO_CORS_ORIGINS"):
+        assert door in security

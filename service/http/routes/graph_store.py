@@ -17,8 +17,6 @@ real one, so what a client PUTs to ``?default`` is exactly what it GETs back.
 from __future__ import annotations
 
 import uuid
-from email.parser import BytesParser
-from email.policy import HTTP
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -28,11 +26,13 @@ from fastapi.responses import Response
 from jixiao.ontology import PREFIXES
 from jixiao.service.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
 from jixiao.service.http.bodies import read_body
+from jixiao.service.http.multipart import multipart_parts
 from jixiao.service.http.negotiation import DATASET_OFFERS, format_of, negotiate
 from jixiao.service.http.protocol import check_write_token, parse_iri
 from jixiao.service.http.state import settings_of, store_of
 from jixiao.service.query.formats import RDF_FORMATS
 from jixiao.service.store.base import Store
+from jixiao.shapes.contexts import ContextRefused, allowed_hosts, self_contained
 
 __all__ = ["router"]
 
@@ -72,16 +72,18 @@ def _target(request: Request, path: str | None) -> object:
     return None if has_default else _NO_GRAPH
 
 
-def _parse_body(body: bytes, content_type: str | None, base: str) -> list[ox.Triple]:
+def _parse_body(
+    body: bytes, content_type: str | None, base: str, context_hosts: frozenset[str]
+) -> list[ox.Triple]:
+    """The triples of a write's body (every part of a multipart one), or a 4xx: nothing is
+    written unless the whole body parses."""
     media = (content_type or "").split(";")[0].strip().lower()
     if media == "multipart/form-data":
-        message = BytesParser(policy=HTTP).parsebytes(
-            b"Content-Type: " + (content_type or "").encode("latin-1") + b"\r\n\r\n" + body
-        )
         triples: list[ox.Triple] = []
-        for part in message.iter_parts():
-            payload = part.get_payload(decode=True)
-            triples += _parse_body(payload or b"", part.get("content-type"), base)  # type: ignore[arg-type]
+        for number, part in enumerate(multipart_parts(body, content_type), 1):
+            if not part.content_type:
+                raise BadRequest(f"part {number} of the multipart body has no Content-Type")
+            triples += _parse_body(bytes(part.data), part.content_type, base, context_hosts)
         return triples
     rdf = _INPUT.get(media)
     if rdf is None:
@@ -90,8 +92,12 @@ def _parse_body(body: bytes, content_type: str | None, base: str) -> list[ox.Tri
             + ", ".join(sorted(_INPUT))
         )
     try:
+        if rdf is ox.RdfFormat.JSON_LD:
+            body = self_contained(body, context_hosts)
         quads = ox.parse(body, format=rdf, base_iri=base)
         return [quad.triple for quad in quads]
+    except ContextRefused as exc:
+        raise BadRequest(str(exc)) from None
     except (SyntaxError, ValueError) as exc:
         raise BadRequest(f"the {media} body does not parse: {exc}") from None
 
@@ -127,8 +133,7 @@ async def _serve(request: Request, path: str | None) -> Response:
         graph: str | None = target  # type: ignore[assignment]
         if graph is not None and not await run_in_threadpool(store.has_graph, graph):
             raise NotFound(f"no graph <{graph}> in the store")
-        triples = await run_in_threadpool(store.read_graph, graph)
-        return _graph_response(request, triples)
+        return await run_in_threadpool(lambda: _graph_response(request, store.read_graph(graph)))
 
     check_write_token(request.headers.get("authorization"), settings.write_token)
     if request.method == "DELETE":
@@ -148,7 +153,9 @@ async def _serve(request: Request, path: str | None) -> Response:
         created_location = str(request.url_for("graph_store_direct", path=uuid.uuid4().hex))
         target = created_location
     graph = target  # type: ignore[assignment]
-    triples = _parse_body(body, request.headers.get("content-type"), graph or str(request.url))
+    hosts = allowed_hosts(settings.jsonld_context_hosts)
+    media, base = request.headers.get("content-type"), graph or str(request.url)
+    triples = await run_in_threadpool(_parse_body, body, media, base, hosts)
     existed = graph is None or await run_in_threadpool(store.has_graph, graph)
     replace = request.method == "PUT"
     await run_in_threadpool(lambda: store.write_graph(graph, triples, replace=replace))

@@ -1,11 +1,10 @@
 """``/sparql``: the SPARQL 1.1 Protocol — query, update, and the service description.
 
-Queries are open to all; updates need the write token
-(:func:`~jixiao.service.http.protocol.check_write_token`). Every query runs within the limits of
-:mod:`jixiao.service.query.runner` (time, a bounded queue) and
-:mod:`jixiao.service.query.evaluation` (rows), and its result is negotiated against ``Accept`` with
-:mod:`jixiao.service.http.negotiation`. The default graph is the union of all graphs unless the
-request names ``default-graph-uri``/``named-graph-uri``.
+Queries are open to all; updates need the write token (:func:`.protocol.check_write_token`).
+Every query runs within the limits of :mod:`.query_runner` (time, a bounded queue) and
+:mod:`.evaluation` (rows), and its result is negotiated against ``Accept`` with
+:mod:`.negotiation`. The default graph is the union of
+all graphs unless the request names ``default-graph-uri``/``named-graph-uri``.
 """
 
 from __future__ import annotations
@@ -34,6 +33,8 @@ from jixiao.service.http.protocol import (
     Operation,
     check_external,
     check_write_token,
+    form_has_update,
+    is_direct_update,
     read_operation,
     with_using,
 )
@@ -89,17 +90,31 @@ def _settings(request: Request) -> Settings:
 
 
 async def _handle(request: Request) -> Response:
+    """Read, check and answer one protocol request. Whoever may not write is refused before
+    the body of a direct update is read, and nothing proportional to the body runs on the
+    event loop: the operation is read and checked in a thread."""
     settings = _settings(request)
+    content_type = request.headers.get("content-type")
+    authorization = request.headers.get("authorization")
+    if request.method == "POST" and is_direct_update(content_type):
+        check_write_token(authorization, settings.write_token)
     body = await read_body(request, settings.max_body_bytes) if request.method == "POST" else b""
-    operation = read_operation(
-        request.method,
-        request.query_params.multi_items(),
-        request.headers.get("content-type"),
-        body,
-    )
+
+    def checked() -> Operation:
+        if form_has_update(content_type, body):
+            check_write_token(authorization, settings.write_token)
+        operation = read_operation(
+            request.method, request.query_params.multi_items(), content_type, body
+        )
+        if operation.kind == "update":
+            check_write_token(authorization, settings.write_token)
+        if operation.kind != "describe-service":
+            check_external(operation.text, settings.allow_external)
+        return operation
+
+    operation = await run_in_threadpool(checked)
     if operation.kind == "describe-service":
         return await _describe(request)
-    check_external(operation.text, settings.allow_external)
     if operation.kind == "update":
         return await _update(request, operation)
     return await _query(request, operation)
@@ -130,11 +145,11 @@ async def _query(request: Request, operation: Operation) -> Response:
     return respond(answer.payload, media[answer.kind], encoding=answer.encoding, headers=headers)
 
 
-# Answers kept until the store's next write (see :class:`~jixiao.service.store.cache.StoreCache`):
-# the same query asked again, or by many clients at once, is evaluated once. Kept: answers of at
-# most _KEPT_BYTES, plain or, for clients that take gzip, compressed (so a large answer that
-# compresses well is kept too). Never kept: queries whose answer may differ between two runs on the
-# same data.
+# Answers kept until the store's next write (see :class:`.operations.StoreCache`): the same
+# query asked again, or by many clients at once, is evaluated once. Kept: answers of at most
+# _KEPT_BYTES, plain or, for clients that take gzip, compressed (so a large answer that
+# compresses well is kept too). Never kept: queries whose answer may differ between two runs
+# on the same data.
 _ANSWERS: StoreCache[Answer] = StoreCache(128)
 _GZIPPED: StoreCache[Answer] = StoreCache(128)
 _KEPT_BYTES = 1 << 20
@@ -182,11 +197,15 @@ async def _compressed(answer: Answer, gzip_ok: bool) -> Answer:
 
 
 async def _update(request: Request, operation: Operation) -> Response:
-    settings = _settings(request)
-    check_write_token(request.headers.get("authorization"), settings.write_token)
-    text = with_using(operation.text, operation.using_graphs, operation.using_named_graphs)
+    """Apply an update (its token checked in :func:`_handle`)."""
     store = store_of(request)
-    await run_in_threadpool(lambda: store.update(text, base_iri=_endpoint(request)))
+    base_iri = _endpoint(request)
+
+    def apply() -> None:
+        using = (operation.using_graphs, operation.using_named_graphs)
+        store.update(with_using(operation.text, *using), base_iri=base_iri)
+
+    await run_in_threadpool(apply)
     return Response(status_code=204)
 
 

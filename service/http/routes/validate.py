@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import signal
 import threading
-from collections.abc import AsyncGenerator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -26,7 +27,6 @@ from functools import cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.formparsers import MultiPartParser
 
 from jixiao.ingest.errors import JixiaoError, UsageError
 from jixiao.ingest.years import check_year
@@ -34,22 +34,27 @@ from jixiao.service.errors import (
     NotAcceptable,
     UnreadableUpload,
     UnsupportedMediaType,
+    ValidationBusy,
     ValidationTimeout,
 )
 from jixiao.service.http.bodies import read_body
 from jixiao.service.http.i18n import N_, gettext_for
+from jixiao.service.http.multipart import multipart_parts
 from jixiao.service.http.negotiation import negotiate
 from jixiao.service.http.state import AppSettings
 from jixiao.service.http.templating import language, render
+from jixiao.service.pipeline.corpus import exit_with_parent
+from jixiao.shapes.contexts import allowed_hosts
 from jixiao.shapes.report import Location
 
 __all__ = [
-    "TIMEOUT_SECONDS",
     "router",
     "shutdown_worker",
+    "worker_pids",
 ]
 
-TIMEOUT_SECONDS = 120.0  # one validation in the worker; a seed table takes a few seconds
+
+START_SECONDS = 120.0  # starting the worker (spawn and imports), before any job's clock
 
 router = APIRouter(tags=["validation"])
 
@@ -69,6 +74,19 @@ _SHAPES_OFFERS = ("text/turtle", "application/ld+json", "application/n-triples")
 
 
 @dataclass(frozen=True, slots=True)
+class Job:
+    """One validation, as the worker gets it."""
+
+    kind: str  # "table" or an rdflib format
+    data: bytes
+    name: str
+    year: int | None
+    base_iri: str
+    fmt: str | None  # the report's serialisation, None for an HTML page
+    context_hosts: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What the worker sends back: plain, picklable values."""
 
@@ -80,18 +98,17 @@ class Outcome:
     error: tuple[str, str, int] | None = None  # (kind, message, exit code)
 
 
-def _validate_in_worker(
-    kind: str, data: bytes, name: str, year: int | None, base_iri: str, fmt: str | None
-) -> Outcome:
+def _validate_in_worker(job: Job) -> Outcome:
     """Run in the worker process: parse, validate, and flatten the report."""
     from jixiao.shapes.validate import parse_rdf, validate_graph, validate_source
 
+    kind, data, name, year, base_iri = job.kind, job.data, job.name, job.year, job.base_iri
     try:
         if kind == "table":
             assert year is not None
             report = validate_source(data, name, year, base_iri=base_iri, engine="oxigraph")
         else:
-            graph = parse_rdf(data, kind, name)
+            graph = parse_rdf(data, kind, name, context_hosts=job.context_hosts)
             report = validate_graph(graph, base_iri=base_iri, title=name, engine="oxigraph")
     except JixiaoError as exc:  # sent back as values: our exceptions do not all pickle
         return Outcome(False, "", name, [], None, (type(exc).__name__, str(exc), exc.exit_code))
@@ -99,7 +116,7 @@ def _validate_in_worker(
         (r.severity, _where(r.location), r.messages.get("en", ""), r.messages.get("zh", ""))
         for r in report.results
     ]
-    body = report.serialize(fmt) if fmt else None
+    body = report.serialize(job.fmt) if job.fmt else None
     return Outcome(report.conforms, report.summary(), report.title, results, body)
 
 
@@ -109,45 +126,112 @@ def _where(location: Location) -> str:
 
 
 class _Worker:
-    """One lazily started worker process, replaced if it runs over time."""
+    """One lazily started worker process, running one job at a time.
+
+    Jobs wait for the worker on the event loop (holding no thread), at most their time
+    limit; one that waits longer is refused with :class:`ValidationBusy` and touches nothing.
+    A job's time limit counts from its start in the worker: past it, the worker is killed
+    (it runs only that job) and the next job starts a new one.
+    """
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._slot: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
-    def pool(self) -> ProcessPoolExecutor:
+    def pool(self, base_iri: str) -> ProcessPoolExecutor:
+        """The worker, started and warm (a job's clock starts after this)."""
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                pool = ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_worker_started,
+                    initargs=(os.getpid(),),
                 )
+                try:
+                    pool.submit(_ready, base_iri).result(timeout=START_SECONDS)
+                except (FutureTimeout, BrokenProcessPool):
+                    for process in list(getattr(pool, "_processes", {}).values()):
+                        process.terminate()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise ValidationTimeout("the validation worker did not start") from None
+                self._pool = pool
             return self._pool
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            processes = getattr(self._pool, "_processes", None) or {}
+            return sorted(p.pid for p in processes.values() if p.is_alive())
 
     def kill(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            for process in list(getattr(pool, "_processes", {}).values()):
+            processes = list(getattr(pool, "_processes", {}).values())
+            for process in processes:
                 process.terminate()
             pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.join(timeout=5)
 
-    def run(
-        self, kind: str, data: bytes, name: str, year: int | None, base_iri: str, fmt: str | None
-    ) -> Outcome:
-        future = self.pool().submit(_validate_in_worker, kind, data, name, year, base_iri, fmt)
+    async def validate(self, job: Job, timeout: float) -> Outcome:
+        """The job's outcome, waiting for the worker at most ``timeout``, then running in it
+        at most ``timeout``."""
+        slot = self._free_slot()
         try:
-            return future.result(timeout=TIMEOUT_SECONDS)
+            await asyncio.wait_for(slot.acquire(), timeout)
+        except TimeoutError:
+            raise ValidationBusy(
+                f"the validation worker was busy with other uploads for {timeout:g} s; "
+                "try again shortly"
+            ) from None
+        running = asyncio.ensure_future(asyncio.to_thread(self._run, job, timeout))
+        running.add_done_callback(lambda _: slot.release())  # when the worker is free
+        return await asyncio.shield(running)
+
+    def _free_slot(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._slot is None or self._slot[0] is not loop:
+            self._slot = (loop, asyncio.Semaphore(1))
+        return self._slot[1]
+
+    def _run(self, job: Job, timeout: float) -> Outcome:
+        future = self.pool(job.base_iri).submit(_validate_in_worker, job)
+        try:
+            return future.result(timeout=timeout)
         except FutureTimeout:
             self.kill()
             raise ValidationTimeout(
-                f"validation took longer than {TIMEOUT_SECONDS:.0f} s and was stopped"
+                f"validation took longer than {timeout:g} s and was stopped"
             ) from None
         except BrokenProcessPool:
             self.kill()
             raise ValidationTimeout("the validation worker stopped; try again") from None
 
 
+def _ready(base_iri: str) -> None:
+    """In the worker, before its first job: import, parse and compile what validation needs
+    (by validating the bundled 2025 seed table once)."""
+    from jixiao.service.pipeline.load import seed_files
+    from jixiao.shapes.validate import validate_source
+
+    data, name, year = seed_files()[-1]
+    validate_source(data, name, year, base_iri=base_iri, engine="oxigraph")
+
+
+def _worker_started(parent: int) -> None:
+    """In the worker: Ctrl-C is for the server (which stops us), and we exit if it dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent)
+
+
 _worker = _Worker()
+
+
+def worker_pids() -> list[int]:
+    """Process ids of the validation worker (none until the first upload; for tests)."""
+    return _worker.pids()
 
 
 def shutdown_worker() -> None:
@@ -168,17 +252,7 @@ async def _upload(request: Request, max_bytes: int) -> tuple[str, bytes, str, in
     if media == "text/plain":
         return "table", body, "upload.txt", _year(request.query_params.get("year"))
     if media == "multipart/form-data":
-        form = await MultiPartParser(request.headers, _chunks(body)).parse()
-        try:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise UsageError("the form needs a file field with the table")
-            data = await upload.read()
-            name = upload.filename or "upload.txt"
-            year = form.get("year") or request.query_params.get("year")
-        finally:
-            await form.close()
-        return "table", data, name, _year(str(year) if year is not None else None)
+        return await asyncio.to_thread(_form, body, request)
     raise UnsupportedMediaType(
         f"cannot validate {media or 'a body without a Content-Type'}: send a table "
         "(multipart/form-data or text/plain with ?year=) or RDF (text/turtle, "
@@ -186,8 +260,20 @@ async def _upload(request: Request, max_bytes: int) -> tuple[str, bytes, str, in
     )
 
 
-async def _chunks(body: bytes) -> AsyncGenerator[bytes, None]:
-    yield body  # the body is read (and its size checked) before the form is parsed
+def _form(body: bytes, request: Request) -> tuple[str, bytes, str, int | None]:
+    """The table and year of an upload form (``file``, ``year`` or ``?year=``)."""
+    fields = {part.disposition("name"): part for part in multipart_parts(body, _type(request))}
+    upload = fields.get("file")
+    if upload is None:
+        raise UsageError("the form needs a file field with the table")
+    year = fields.get("year")
+    given = bytes(year.data).decode("utf-8", "replace") if year is not None else None
+    name = upload.disposition("filename") or "upload.txt"
+    return "table", bytes(upload.data), name, _year(given or request.query_params.get("year"))
+
+
+def _type(request: Request) -> str | None:
+    return request.headers.get("content-type")
 
 
 def _year(value: str | None) -> int:
@@ -205,7 +291,9 @@ async def validate(request: Request, settings: AppSettings) -> Response:
         raise NotAcceptable("the report is offered as JSON-LD, Turtle, N-Triples or HTML")
     kind, data, name, year = await _upload(request, settings.max_body_bytes)
     fmt = _REPORT_FORMATS.get(wanted)
-    outcome = await asyncio.to_thread(_worker.run, kind, data, name, year, settings.base_iri, fmt)
+    hosts = allowed_hosts(settings.jsonld_context_hosts)
+    job = Job(kind, data, name, year, settings.base_iri, fmt, hosts)
+    outcome = await _worker.validate(job, settings.validate_timeout)
     if outcome.error is not None:
         raise UnreadableUpload(outcome.error[1])
     headers = {"X-Jixiao-Conforms": "true" if outcome.conforms else "false"}
