@@ -36,6 +36,7 @@ __all__ = [
     "NotAcceptable",
     "NotFound",
     "QueryError",
+    "QueryMemoryLimit",
     "QueryTimeout",
     "ServiceBusy",
     "StoreError",
@@ -124,6 +125,12 @@ class QueryTimeout(HttpError, QueryError):
 
     http_status = 503
     headers: ClassVar[Mapping[str, str]] = {"Retry-After": "10"}
+
+
+class QueryMemoryLimit(HttpError, QueryError):
+    """The query needed more memory than a query worker may use, and was stopped."""
+
+    http_status = 503
 
 
 class ServiceBusy(HttpError):

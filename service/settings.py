@@ -70,6 +70,13 @@ class Settings(BaseSettings):
         "memory, in the background after each write, to answer from it 3–8× faster (about "
         "500 bytes per quad per worker, so ~2.5 GB each at the default); 0 means never.",
     )
+    query_worker_memory_mb: int = Field(
+        0,
+        ge=0,
+        description="Most memory (MB) each query worker process may use; a query that needs "
+        "more is stopped (HTTP 503) and its worker replaced; 0 means an equal share of half "
+        "the machine's memory (RAM / (2 × `JIXIAO_QUERY_WORKERS`)).",
+    )
     query_queue: int = Field(
         1000,
         ge=0,
@@ -85,8 +92,17 @@ class Settings(BaseSettings):
         description="Largest input file the CLI reads (a table, an RDF file, a query file or "
         "standard input), in bytes; a larger or endless one is exit 2 with one line.",
     )
+    max_query_depth: int = Field(
+        100,
+        ge=1,
+        description="Deepest nesting of brackets (`{}`, `()`, `[]`, `<< >>`) a SPARQL query or "
+        "update may have; deeper gets HTTP 400 before any parser reads it.",
+    )
     allow_external: bool = Field(
-        False, description="Allow SPARQL `SERVICE` and `LOAD` of outside IRIs."
+        False,
+        description="Allow SPARQL `SERVICE` and `LOAD` of outside `http`/`https` IRIs; off, "
+        "they get HTTP 403, and over the embedded store the threads and processes that "
+        "evaluate queries and updates cannot open a network socket.",
     )
     jsonld_context_hosts: str = Field(
         "",

@@ -5,6 +5,7 @@
 * ``jixiao_server`` — a real ``jixiao serve`` subprocess on a seeded temporary store
   (session-wide; its base URL and write token as a :class:`Server`).
 * ``oxigraph_server`` — a real ``oxigraph serve --union-default-graph`` subprocess.
+* ``served`` — the app over ``:memory:`` and on disk, called from plain tests (``sync_app``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,18 @@ def shapes_compiled_in_memory() -> Iterator[None]:
         compiled_cache.use_cache_dir(None)
         validate._compiled.cache_clear()
         validate._vocabulary_triples.cache_clear()
+
+
+@pytest.fixture(scope="module", params=["memory", "disk"])
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[object]:
+    """The real app over an in-memory, then an on-disk store, for plain (not async) tests:
+    a ``sync_app.Client`` (one query worker, the write token of ``support.app``)."""
+    from support.sync_app import service
+
+    with service(request.param, tmp_path_factory.mktemp(request.param)) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

@@ -47,8 +47,15 @@ _LABEL = "rdfs:label|skos:prefLabel"
 
 
 def checked_iri(iri: str) -> str | None:
-    """``iri`` if it is a well-formed absolute IRI safe to write as ``<iri>``, else None."""
-    return iri if _IRI.fullmatch(iri) else None
+    """``iri`` if it is a well-formed absolute IRI safe to write as ``<iri>``, else None
+    (RFC 3987 as Oxigraph reads it: U+FFFD, what a non-UTF-8 ``%FF`` decodes to, is none)."""
+    if not _IRI.fullmatch(iri):
+        return None
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return None
+    return iri
 
 
 def _bind(template: str, iri: str) -> str:

@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             workers=settings.query_workers,
             queue=settings.query_queue,
             replica_max_triples=settings.query_replica_max_triples,
+            allow_external=settings.allow_external,
+            memory_mb=settings.query_worker_memory_mb,
         )
         if isinstance(runner, WorkerPool):
             await run_in_threadpool(runner.start)

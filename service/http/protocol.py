@@ -25,7 +25,6 @@ from jixiao.service.errors import BadRequest, Forbidden, Unauthorized, Unsupport
 
 __all__ = [
     "Operation",
-    "check_external",
     "check_write_token",
     "form_has_update",
     "is_direct_update",
@@ -226,18 +225,6 @@ def _keywords(text: str) -> Iterator[_Keyword]:
             yield _Keyword("}", match.start(), depth)
         elif kind == "word" and ":" not in match.group():
             yield _Keyword(match.group().upper(), match.start(), depth)
-
-
-def check_external(text: str, allow_external: bool) -> None:
-    """Refuse ``SERVICE`` and ``LOAD`` (they reach outside IRIs) unless allowed."""
-    if allow_external:
-        return
-    for keyword in _keywords(text):
-        if keyword.word in ("SERVICE", "LOAD"):
-            raise Forbidden(
-                f"{keyword.word} of outside IRIs is disabled on this service "
-                "(setting allow_external)"
-            )
 
 
 def with_using(update: str, using: Sequence[str], using_named: Sequence[str]) -> str:

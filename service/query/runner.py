@@ -2,13 +2,13 @@
 
 pyoxigraph cannot cancel a query: an ``ORDER BY`` or a ``COUNT`` over a huge join is one
 native call. So over an on-disk store, ``/sparql`` queries run in a small pool of worker
-processes (:mod:`.worker`), each reading a *snapshot* of the store — a RocksDB
+processes (:mod:`.query_worker`), each reading a *snapshot* of the store — a RocksDB
 checkpoint, hard links, about 70 ms even at a million triples — taken lazily, the first time
 a query comes after a write, so every query sees every write answered before it. When a query
 passes its time limit its worker is killed (SIGKILL) and replaced in the background: the work
 really stops, and the client gets 503. Each worker also copies its snapshot into memory in the
 background (up to ``query_replica_max_triples`` quads) and answers from that copy once it is
-finished — for that snapshot only, so a write is never hidden (see :mod:`.worker`).
+finished — for that snapshot only, so a write is never hidden (see :mod:`.query_worker`).
 
 Queries wait for a free worker in a bounded queue: at most ``query_queue`` may wait; beyond
 that a request is refused at once (503, ``Retry-After: 1``), and the wait counts against the
@@ -25,7 +25,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import shutil
+import signal
 import threading
 import time
 from collections import Counter
@@ -37,22 +39,34 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Protocol
 
-from jixiao.service.errors import QueryTimeout, ServiceBusy, StoreError
+from jixiao.service.errors import QueryMemoryLimit, QueryTimeout, ServiceBusy, StoreError
+from jixiao.service.query.egress import seal_thread
 from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
 from jixiao.service.query.worker import serve
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import QueryResult, Store
 from jixiao.service.store.embedded import EmbeddedStore
 
-__all__ = ["QueryRunner", "ThreadRunner", "WorkerPool", "open_runner"]
+__all__ = [
+    "QueryRunner",
+    "ThreadRunner",
+    "WorkerDied",
+    "WorkerPool",
+    "open_runner",
+    "worker_memory",
+]
 
 _REPLICA_MAX_TRIPLES: int = Settings.model_fields["query_replica_max_triples"].default
+_QUAD_BYTES = 500  # what a quad of an in-memory replica takes, measured (README)
 
 
 class QueryRunner(Protocol):
-    """Runs protocol queries within a time limit, behind a bounded queue."""
+    """Runs protocol queries within a time limit, behind a bounded queue, and applies
+    protocol updates one at a time."""
 
     async def run(self, job: QueryJob, timeout: float) -> Answer: ...
+
+    async def update(self, text: str, base_iri: str | None) -> None: ...
 
     def close(self) -> None: ...
 
@@ -81,14 +95,41 @@ class _Queue:
         self._slots.release()
 
 
-class ThreadRunner:
-    """Queries in threads (in-memory and remote stores); see the module docstring."""
+class _Updates:
+    """Protocol updates, one at a time, in a thread of their own (sealed: see
+    :mod:`.egress`)."""
 
-    def __init__(self, store: Store, *, workers: int, queue: int) -> None:
+    def __init__(self, store: Store, *, sealed: bool) -> None:
+        self._store = store
+        self._thread = ThreadPoolExecutor(
+            1, thread_name_prefix="jixiao-update", initializer=seal_thread if sealed else None
+        )
+
+    async def update(self, text: str, base_iri: str | None) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(
+            self._thread, lambda: self._store.update(text, base_iri=base_iri)
+        )
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=False, cancel_futures=True)
+
+
+class ThreadRunner:
+    """Queries in threads (in-memory and remote stores); see the module docstring.
+    ``sealed`` threads cannot open a network socket (:mod:`.egress`)."""
+
+    def __init__(self, store: Store, *, workers: int, queue: int, sealed: bool = False) -> None:
         self._store = store
         self._queue = _Queue(workers, queue)
         # Daemon-like: a thread stuck in a native call must not keep the process alive.
-        self._threads = ThreadPoolExecutor(workers, thread_name_prefix="jixiao-query")
+        self._threads = ThreadPoolExecutor(
+            workers, thread_name_prefix="jixiao-query", initializer=seal_thread if sealed else None
+        )
+        self._updates = _Updates(store, sealed=sealed)
+
+    async def update(self, text: str, base_iri: str | None) -> None:
+        await self._updates.update(text, base_iri)
 
     async def run(self, job: QueryJob, timeout: float) -> Answer:
         deadline = time.monotonic() + timeout
@@ -118,6 +159,7 @@ class ThreadRunner:
 
     def close(self) -> None:
         self._threads.shutdown(wait=False, cancel_futures=True)
+        self._updates.close()
 
 
 @dataclass(eq=False)
@@ -137,12 +179,19 @@ class WorkerPool:
         workers: int,
         queue: int,
         replica_max_triples: int = _REPLICA_MAX_TRIPLES,
+        sealed: bool = False,
+        memory_mb: int = 0,
     ) -> None:
         if store.path is None:
             raise StoreError("worker processes need an on-disk store")
         self._store = store
         self._size = workers
-        self._replica_max_triples = replica_max_triples
+        self._memory = worker_memory(memory_mb, workers)
+        # A replica takes about _QUAD_BYTES a quad: copy none that would fill over half the
+        # worker's memory, or copying it would end the worker, not a query.
+        self._replica_max_triples = min(replica_max_triples, self._memory // (2 * _QUAD_BYTES))
+        self._sealed = sealed
+        self._updates = _Updates(store, sealed=sealed)
         self._answered: Counter[str] = Counter()
         self._queue = _Queue(workers, queue)
         self._idle: list[_Worker] = []
@@ -167,6 +216,9 @@ class WorkerPool:
         with self._lock:
             self._idle.extend(workers)
 
+    async def update(self, text: str, base_iri: str | None) -> None:
+        await self._updates.update(text, base_iri)
+
     async def run(self, job: QueryJob, timeout: float) -> Answer:
         deadline = time.monotonic() + timeout
         await self._queue.enter(deadline)
@@ -189,7 +241,12 @@ class WorkerPool:
                 raise value
             if status == "late":
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-            raise StoreError("the query worker stopped unexpectedly; the query was not answered")
+            if value == -signal.SIGABRT:  # how a Rust allocation past RLIMIT_DATA ends
+                raise QueryMemoryLimit(self._over_memory())
+            raise WorkerDied(
+                f"the query worker died ({_death(value)}) while evaluating this query; it was "
+                "replaced, and the query was not answered"
+            )
         finally:
             if healthy:
                 with self._lock:
@@ -199,8 +256,14 @@ class WorkerPool:
                 replacement = self._threads.submit(self._replace, worker)
                 replacement.add_done_callback(lambda _: _call_soon(loop, self._queue.leave))
 
+    def _over_memory(self) -> str:
+        return (
+            f"the query needed more than the {self._memory >> 20} MB a query worker may use "
+            "(setting query_worker_memory_mb) and was stopped; its worker was replaced"
+        )
+
     def _call(self, worker: _Worker, job: QueryJob, deadline: float) -> tuple[str, object, str]:
-        """Status, answer or error, and which copy answered (see :mod:`.worker`)."""
+        """Status, answer or error, and which copy answered (see :mod:`.query_worker`)."""
         snapshot = self._current_snapshot(worker)
         try:
             worker.conn.send((str(snapshot), job))
@@ -208,7 +271,8 @@ class WorkerPool:
                 status, value, copy = worker.conn.recv()
                 return str(status), value, str(copy)
         except (EOFError, OSError):
-            return "died", None, ""
+            worker.process.join(timeout=5)  # dead already, or about to be: learn how it ended
+            return "died", worker.process.exitcode, ""
         worker.process.kill()  # the one way to stop a native evaluation
         return "late", None, ""
 
@@ -230,7 +294,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=serve,
-            args=(child, self._replica_max_triples),
+            args=(child, self._replica_max_triples, self._sealed, self._memory),
             name="jixiao-query-worker",
             daemon=True,
         )
@@ -290,7 +354,30 @@ class WorkerPool:
             worker.process.kill()
             worker.process.join(timeout=5)
         self._threads.shutdown(wait=False, cancel_futures=True)
+        self._updates.close()
         shutil.rmtree(self._root, ignore_errors=True)
+
+
+def worker_memory(memory_mb: int, workers: int) -> int:
+    """Bytes each query worker may use: ``memory_mb``, or for 0 an equal share of half the
+    machine's memory."""
+    if memory_mb > 0:
+        return memory_mb << 20
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return int(total // (2 * workers))
+
+
+class WorkerDied(StoreError):
+    """A query worker process ended while it evaluated a query (HTTP 503)."""
+
+
+def _death(exitcode: object) -> str:
+    """How a worker process ended, in words: ``killed by SIGSEGV``, ``exit code 1``."""
+    if isinstance(exitcode, int) and exitcode < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-exitcode).name}"
+        return f"killed by signal {-exitcode}"
+    return f"exit code {exitcode}"
 
 
 def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:
@@ -300,11 +387,24 @@ def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) ->
 
 
 def open_runner(
-    store: Store, *, workers: int, queue: int, replica_max_triples: int = _REPLICA_MAX_TRIPLES
+    store: Store,
+    *,
+    workers: int,
+    queue: int,
+    replica_max_triples: int = _REPLICA_MAX_TRIPLES,
+    allow_external: bool = False,
+    memory_mb: int = 0,
 ) -> QueryRunner:
-    """Worker processes over an on-disk embedded store; threads over any other store."""
+    """Worker processes over an on-disk embedded store; threads over any other store. Over
+    an embedded store they are sealed (:mod:`.egress`) unless ``allow_external``."""
+    sealed = isinstance(store, EmbeddedStore) and not allow_external
     if isinstance(store, EmbeddedStore) and store.path is not None and not store.read_only:
         return WorkerPool(
-            store, workers=workers, queue=queue, replica_max_triples=replica_max_triples
+            store,
+            workers=workers,
+            queue=queue,
+            replica_max_triples=replica_max_triples,
+            sealed=sealed,
+            memory_mb=memory_mb,
         )
-    return ThreadRunner(store, workers=workers, queue=queue)
+    return ThreadRunner(store, workers=workers, queue=queue, sealed=sealed)

@@ -1,6 +1,6 @@
 """The query worker process: answers protocol queries over a read-only store snapshot.
 
-Started by :class:`~.runner.WorkerPool` with the ``spawn`` method, it imports only
+Started by :class:`.query_runner.WorkerPool` with the ``spawn`` method, it imports only
 pyoxigraph and the light :mod:`.evaluation` (a fresh worker is ready in a fraction of a
 second), then answers ``(snapshot, job)`` messages with ``("ok", Answer, copy)`` or
 ``("error", exception, copy)`` until its pipe closes; ``copy`` names what answered,
@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import queue
+import resource
 import signal
 import sys
 import threading
@@ -29,17 +30,29 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from jixiao.ingest.errors import JixiaoError
-from jixiao.service.errors import StoreError
+from jixiao.service.errors import QueryMemoryLimit, StoreError
+from jixiao.service.query.egress import seal_thread
 from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
 from jixiao.service.store.base import QueryResult, query_store
 
 __all__ = ["Replica", "serve"]
 
 
-def serve(conn: Connection, replica_max_triples: int = 0) -> None:
+def serve(
+    conn: Connection, replica_max_triples: int = 0, sealed: bool = False, memory_limit: int = 0
+) -> None:
     """Answer jobs from ``conn`` until it closes; copy snapshots of at most
-    ``replica_max_triples`` quads into memory (0: never)."""
+    ``replica_max_triples`` quads into memory (0: never). A ``sealed`` worker cannot open a
+    network socket (:mod:`.egress`; its pipe to the server is open already). With
+    ``memory_limit`` (bytes), the worker's data (heap and private mappings, RLIMIT_DATA)
+    stays under it: a native allocation past it aborts the worker (SIGABRT, which the pool
+    reports as the query's), a Python one raises ``MemoryError``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
+    if memory_limit > 0:
+        os.environ["RUST_BACKTRACE"] = "0"  # one line on stderr when Rust runs out, not 40
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit))
+    if sealed:
+        seal_thread()  # before any thread starts, so that the replica's threads are sealed too
     replica = Replica(replica_max_triples)
     store: ox.Store | None = None
     opened: str | None = None
@@ -62,6 +75,9 @@ def serve(conn: Connection, replica_max_triples: int = 0) -> None:
             conn.send(("ok", _run(store if memory is None else memory, job), copy))
         except JixiaoError as exc:
             conn.send(("error", exc, copy))
+        except MemoryError:
+            over = f"the query needed more than the {memory_limit >> 20} MB a query worker may use"
+            conn.send(("error", QueryMemoryLimit(f"{over} (setting query_worker_memory_mb)"), copy))
         except Exception as exc:  # never a traceback to the client; the kind is enough
             conn.send(("error", StoreError(f"the query failed ({type(exc).__name__})"), copy))
         replica.free_stale()  # after answering, so no job waits for it

@@ -274,6 +274,9 @@ BAD_PATHS = [
     "/id/%22quoted%22",
     "/id/x%00y",
     "/id/%7Bbrace%7D.ttl",
+    "/id/%FF",  # not UTF-8: decoded to U+FFFD, which no IRI may hold (was a 400 with a
+    "/id/%FF.ttl",  # parse position of an internal query)
+    "/id/a%EF%BF%BEb",
     f"/id/{PROJECT}/indicator/999",
     f"/id/{PROJECT}/indicator/999.jsonld",
 ]

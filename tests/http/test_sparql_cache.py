@@ -38,6 +38,9 @@ class Counted:
         answer: Answer = await self.inner.run(job, timeout)
         return answer
 
+    async def update(self, text: str, base_iri: str | None) -> None:
+        await self.inner.update(text, base_iri)
+
     def close(self) -> None:
         self.inner.close()
 

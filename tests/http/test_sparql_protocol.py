@@ -130,10 +130,14 @@ async def test_load_is_refused_unless_allowed() -> None:
         "authorization": f"Bearer {WRITE_TOKEN}",
     }
     async with app_client(_settings()) as client:
-        response = await client.post(
+        outside = await client.post(
+            "/sparql", content=b"LOAD <http://example.org/x.ttl>", headers=headers
+        )
+        local_file = await client.post(
             "/sparql", content=b"LOAD <file:///etc/passwd>", headers=headers
         )
-    assert response.status_code == 403
+    assert outside.status_code == 403
+    assert local_file.status_code == 400 and "file:///etc/passwd" in local_file.json()["message"]
 
 
 async def test_row_cap_says_truncated() -> None:

@@ -106,7 +106,7 @@ async def test_a_runaway_query_is_killed_and_the_service_goes_on(store_copy: Pat
                 await asyncio.sleep(0.1)
         assert any(not _alive(pid) for pid in before)
         after = await client.get("/sparql", params={"query": PROJECTS}, headers=JSON)
-        assert after.status_code == 200
+        assert after.status_code == 200, after.text
         assert after.json()["results"]["bindings"][0]["n"]["value"] == "19"
         for _ in range(100):  # the replacement worker comes up in the background
             if len(pool.pids()) == 2:

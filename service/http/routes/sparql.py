@@ -31,7 +31,6 @@ from jixiao.service.http.negotiation import (
 )
 from jixiao.service.http.protocol import (
     Operation,
-    check_external,
     check_write_token,
     form_has_update,
     is_direct_update,
@@ -42,6 +41,7 @@ from jixiao.service.http.state import queries_of, settings_of, store_of
 from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.query.formats import RDF_FORMATS
 from jixiao.service.query.runner import QueryRunner
+from jixiao.service.query.text import inspect
 from jixiao.service.settings import Settings
 from jixiao.service.store.cache import StoreCache
 
@@ -67,7 +67,11 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
         "content": {m: {} for m in (*SOLUTIONS_OFFERS, *RDF_OFFERS)},
     },
     204: {"description": "Update applied."},
-    400: {"description": "Malformed or missing query/update (`{error, message}`)."},
+    400: {
+        "description": "Malformed or missing query/update, nested deeper than "
+        "`max_query_depth`, or SERVICE/LOAD of a variable or a non-HTTP IRI "
+        "(`{error, message}`)."
+    },
     401: {"description": "Update without `Authorization: Bearer <token>`."},
     403: {"description": "Wrong token, writes disabled, or SERVICE/LOAD refused."},
     406: {"description": "No result format fits `Accept`."},
@@ -108,8 +112,14 @@ async def _handle(request: Request) -> Response:
         )
         if operation.kind == "update":
             check_write_token(authorization, settings.write_token)
-        if operation.kind != "describe-service":
-            check_external(operation.text, settings.allow_external)
+        if operation.kind != "describe-service":  # before any parser reads the text
+            inspect(
+                operation.text,
+                operation.kind,
+                allow_external=settings.allow_external,
+                max_depth=settings.max_query_depth,
+                base_iri=_endpoint(request),
+            )
         return operation
 
     operation = await run_in_threadpool(checked)
@@ -197,15 +207,12 @@ async def _compressed(answer: Answer, gzip_ok: bool) -> Answer:
 
 
 async def _update(request: Request, operation: Operation) -> Response:
-    """Apply an update (its token checked in :func:`_handle`)."""
-    store = store_of(request)
-    base_iri = _endpoint(request)
-
-    def apply() -> None:
-        using = (operation.using_graphs, operation.using_named_graphs)
-        store.update(with_using(operation.text, *using), base_iri=base_iri)
-
-    await run_in_threadpool(apply)
+    """Apply an update (its token checked in :func:`_handle`) in the runner's update thread,
+    which cannot open a socket over the embedded store (see :mod:`.egress`)."""
+    using = (operation.using_graphs, operation.using_named_graphs)
+    text = await run_in_threadpool(with_using, operation.text, *using)
+    runner = queries_of(request)
+    await runner.update(text, _endpoint(request))
     return Response(status_code=204)
 
 
