@@ -22,6 +22,7 @@ holds them to it).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,7 +36,15 @@ from jixiao.ingest.errors import UsageError
 from jixiao.service.store.base import Store
 from jixiao.service.store.embedded import EmbeddedStore
 
-__all__ = ["CannedQuery", "Parameter", "QueryRows", "load_queries", "run_canned", "term_value"]
+__all__ = [
+    "CannedQuery",
+    "Parameter",
+    "QueryRows",
+    "load_queries",
+    "rows_from_json",
+    "run_canned",
+    "term_value",
+]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _TYPES = ("integer", "text", "text@zh", "iri")
@@ -213,4 +222,26 @@ def run_canned(
             truncated = True
             break
         rows.append({c: term_value(solution[c]) for c in columns})
+    return QueryRows(columns, rows, truncated)
+
+
+def _json_term(binding: Mapping[str, str]) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if binding["type"] == "uri":
+        return ox.NamedNode(binding["value"])
+    if binding["type"] == "bnode":
+        return ox.BlankNode(binding["value"])
+    if "xml:lang" in binding:
+        return ox.Literal(binding["value"], language=binding["xml:lang"])
+    datatype = binding.get("datatype")
+    return ox.Literal(binding["value"], datatype=ox.NamedNode(datatype) if datatype else None)
+
+
+def rows_from_json(payload: bytes, *, truncated: bool = False) -> QueryRows:
+    """SPARQL JSON results (as the query workers write them) as rows of plain values."""
+    body = json.loads(payload)
+    columns = list(body["head"]["vars"])
+    rows = [
+        {c: term_value(_json_term(b[c])) if c in b else None for c in columns}
+        for b in body["results"]["bindings"]
+    ]
     return QueryRows(columns, rows, truncated)

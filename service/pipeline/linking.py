@@ -1,8 +1,10 @@
 """Keeping the series graph up to date: fetch the projects, link them, replace the graph.
 
-The linking itself is pure (:mod:`jixiao.ingest.linking.series`); this module adds the store.
-It runs after every ingest, over every project in the store, and replaces the whole series graph in
-one transaction, so the graph is always the linker's answer for exactly what is loaded.
+The linking itself is pure (:mod:`jixiao.ingest.linking.series`), and so are the cross-year facts
+computed from its answer (:mod:`jixiao.ingest.linking.facts`); this module adds the store. It
+runs after every ingest, over every project in the store, and writes the series and the facts
+to the series graph in one transaction (only the triples that changed), so the graph is always
+the linker's answer, and the facts' answer, for exactly what is loaded: never stale.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from jixiao.ingest.iris import IriMinter
-from jixiao.ingest.linking.graph import series_triples
+from jixiao.ingest.linking.facts import FactContext, TargetValue, fact_triples
+from jixiao.ingest.linking.graph import series_iri, series_triples
 from jixiao.ingest.linking.overrides import Overrides
 from jixiao.ingest.linking.series import IndicatorInfo, ProjectInfo, link_indicators, link_series
 from jixiao.ontology import sparql_prologue
@@ -24,12 +27,12 @@ from jixiao.service.store.base import Store
 from jixiao.service.store.embedded import EmbeddedStore
 from jixiao.service.store.statements import nt
 
-__all__ = ["SeriesSummary", "fetch_projects", "update_series"]
+__all__ = ["SeriesSummary", "fetch_fact_context", "fetch_projects", "update_series"]
 
 # Three simple queries joined here rather than one: Oxigraph's plan for the one-query form
 # (units and departments by label inside the project join) took 40 s at a million triples,
 # the three together 0.4 s.
-_PREFIXES = "\n" + sparql_prologue("jx", "rdfs", "org")
+_PREFIXES = "\n" + sparql_prologue("jx", "rdfs", "org", "skos")
 PROJECTS_QUERY = (
     _PREFIXES
     + """
@@ -60,6 +63,34 @@ SELECT ?project ?indicator ?position ?indicatorName ?level1 WHERE {
 """
 )
 
+# What the cross-year facts need besides the projects (see FactContext).
+DEPARTMENTS_QUERY = (
+    _PREFIXES
+    + """
+SELECT ?project ?dept WHERE { ?project a jx:Project ; jx:document ?doc . ?doc jx:department ?dept }
+"""
+)
+PUBLISHED_QUERY = (
+    _PREFIXES
+    + """
+SELECT DISTINCT ?dept ?year WHERE {
+  ?doc a jx:BudgetDocument ; jx:department ?dept ; jx:budgetYear ?year .
+}
+"""
+)
+TARGETS_QUERY = (
+    _PREFIXES
+    + """
+SELECT ?indicator ?raw ?comparator ?number ?unitText WHERE {
+  ?indicator jx:annualTarget ?target .
+  ?target jx:rawValue ?raw .
+  OPTIONAL { ?target jx:comparator/skos:notation ?comparator }
+  OPTIONAL { ?target jx:numericValue ?number }
+  OPTIONAL { ?target jx:unitText ?unitText }
+}
+"""
+)
+
 
 @dataclass(frozen=True, slots=True)
 class SeriesSummary:
@@ -70,6 +101,7 @@ class SeriesSummary:
     links: int
     indicator_links: int
     triples: int
+    facts: int = 0  # triples of cross-year facts, among ``triples``
 
 
 def _value(solution: ox.QuerySolution, name: str) -> str | None:
@@ -85,6 +117,12 @@ def _solutions(store: Store, query: str) -> ox.QuerySolutions:
 
 def fetch_projects(store: Store) -> list[ProjectInfo]:
     """Every project in the store with its unit, year, name, amount and indicators."""
+    return _fetch(store)[0]
+
+
+def _fetch(store: Store) -> tuple[list[ProjectInfo], dict[str, str]]:
+    """The projects (as :func:`fetch_projects`) and each one's funding unit IRI."""
+    unit_iris: dict[str, str] = {}
     units = {
         _value(row, "unit"): (_value(row, "deptName") or "", _value(row, "unitName") or "")
         for row in _solutions(store, UNITS_QUERY)
@@ -95,6 +133,7 @@ def fetch_projects(store: Store) -> list[ProjectInfo]:
         if unit is None:  # a unit without its labels or department: not a linkable project
             continue
         amount = _value(row, "amount")
+        unit_iris[_value(row, "project") or ""] = _value(row, "unit") or ""
         heads[_value(row, "project") or ""] = (
             *unit,
             int(_value(row, "year") or 0),
@@ -118,7 +157,36 @@ def fetch_projects(store: Store) -> list[ProjectInfo]:
         projects.append(
             ProjectInfo(iri, dept, unit_name, year, row_number, name, total, tuple(own))
         )
-    return projects
+    return projects, {iri: unit_iris[iri] for iri in heads}
+
+
+def fetch_fact_context(store: Store, units: dict[str, str]) -> FactContext:
+    """What the cross-year facts need from the store besides the projects."""
+    departments = {
+        _value(row, "project") or "": _value(row, "dept") or ""
+        for row in _solutions(store, DEPARTMENTS_QUERY)
+    }
+    published: dict[str, set[int]] = defaultdict(set)
+    for row in _solutions(store, PUBLISHED_QUERY):
+        published[_value(row, "dept") or ""].add(int(_value(row, "year") or 0))
+    targets: dict[str, TargetValue] = {}
+    for row in _solutions(store, TARGETS_QUERY):
+        number = _value(row, "number")
+        targets.setdefault(
+            _value(row, "indicator") or "",
+            TargetValue(
+                _value(row, "raw") or "",
+                _value(row, "comparator"),
+                Decimal(number) if number is not None else None,
+                _value(row, "unitText"),
+            ),
+        )
+    return FactContext(
+        units,
+        departments,
+        {dept: frozenset(years) for dept, years in published.items()},
+        targets,
+    )
 
 
 def _stored(term: Node) -> str:
@@ -160,10 +228,15 @@ def _replace_with_changes(store: Store, graph: str, triples: list[tuple[Node, No
 def update_series(
     store: Store, minter: IriMinter, overrides: Overrides | None = None
 ) -> SeriesSummary:
-    """Relink every project in the store and replace the series graph atomically."""
-    series = link_series(fetch_projects(store), overrides)
+    """Relink every project in the store, compute the cross-year facts, and replace the
+    series graph with both atomically."""
+    projects, units = _fetch(store)
+    series = link_series(projects, overrides)
     links = link_indicators(series)
-    triples = series_triples(series, links, minter)
+    facts = fact_triples(
+        series, links, [series_iri(s, minter) for s in series], fetch_fact_context(store, units)
+    )
+    triples = series_triples(series, links, minter) + facts
     _replace_with_changes(store, str(minter.series_graph), triples)
     return SeriesSummary(
         series=len(series),
@@ -171,4 +244,5 @@ def update_series(
         links=sum(len(s.links) for s in series),
         indicator_links=len(links),
         triples=len(triples),
+        facts=len(facts),
     )

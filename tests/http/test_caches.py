@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import httpx
 import pytest
+from fastapi import Request
 from support.app import WRITE_TOKEN, app_client
 
-from jixiao.service.answers.canned import CannedQuery, QueryRows
 from jixiao.service.errors import StoreError
 from jixiao.service.http.routes import api
+from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.settings import Settings
-from jixiao.service.store.base import Store
 
 pytestmark = pytest.mark.anyio
 
@@ -57,17 +55,15 @@ async def test_a_write_is_seen_by_the_next_page() -> None:
 def _count_queries(monkeypatch: pytest.MonkeyPatch, fail_first: int = 0) -> list[str]:
     """The canned queries the /api routes run from now on, by name (the first
     ``fail_first`` fail as a busy store would)."""
-    real, ran = api.run_canned, []
+    real, ran = api.evaluate_question, []
 
-    def counted(
-        store: Store, query: CannedQuery, values: Mapping[str, object], *, max_rows: int
-    ) -> QueryRows:
-        ran.append(query.name)
+    async def counted(request: Request, name: str, job: QueryJob) -> Answer:
+        ran.append(name)
         if len(ran) <= fail_first:
             raise StoreError("the store is busy")
-        return real(store, query, values, max_rows=max_rows)
+        return await real(request, name, job)
 
-    monkeypatch.setattr(api, "run_canned", counted)
+    monkeypatch.setattr(api, "evaluate_question", counted)
     return ran
 
 

@@ -133,7 +133,7 @@ def examples() -> dict[str, tuple[Graph, Report]]:
 
 
 def test_every_example_is_compared() -> None:
-    assert len(EXAMPLE_FILES) == 175  # base.ttl and a .ok and a .bad for each of 87 rules
+    assert len(EXAMPLE_FILES) == 221  # base.ttl and a .ok and a .bad for each of 110 rules
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
@@ -362,7 +362,7 @@ def test_the_jixiao_shapes_compile_to_one_check_per_rule_and_parameter_group() -
     checked = {str(check.shape.node) for check in COMPILED.checks}
     rules = {str(s) for s in shapes_graph().subjects(SH.message, None)}
     assert checked == rules
-    assert len(COMPILED.checks) == 149
+    assert len(COMPILED.checks) == 194
     assert set(SAMPLED) == {"https://w3id.org/jixiao/shapes#DuplicateTargetTextShape"}
 
 

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
-from support.app import WRITE_TOKEN, app_client
+from support.app import WRITE_TOKEN, app_client, seeded_app_client
 from support.servers import BIN, Server
 
 from jixiao.ingest.errors import UsageError
@@ -213,3 +213,28 @@ def test_credentials_go_the_way_the_server_asks() -> None:
         assert client.get("http://h/").status_code == 200
         assert client.get("http://h/").status_code == 200
     assert [s and s.split()[0] for s in seen] == [None, "Basic", "Basic"]  # then up front
+
+
+@pytest.mark.anyio
+async def test_api_answers_from_the_facts_written_to_the_remote_store(
+    oxigraph_server: Server,
+) -> None:
+    """The seeds loaded into ``oxigraph serve`` by the CLI carry their cross-year facts, and
+    /api/target-changes answers from them as it does from the embedded store."""
+    seeded = subprocess.run(
+        [str(BIN / "jixiao"), "seed", "--store", oxigraph_server.url],
+        capture_output=True,
+        text=True,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    question = {"yearA": "2023", "yearB": "2025", "unit": "广州市科学技术协会"}
+    async with app_client(Settings(store=oxigraph_server.url)) as client:
+        remote = await client.get("/api/target-changes", params=question)
+    async with seeded_app_client() as client:
+        embedded = await client.get("/api/target-changes", params=question)
+    assert remote.status_code == embedded.status_code == 200, remote.text
+    rows = remote.json()["rows"]
+    assert len(rows) > 50
+    assert {row["change"] for row in rows} >= {"increased", "unchanged", "added", "removed"}
+    key = lambda row: sorted((k, str(v)) for k, v in row.items())  # noqa: E731
+    assert sorted(rows, key=key) == sorted(embedded.json()["rows"], key=key)

@@ -1,14 +1,18 @@
 """``/api/…``: the cross-year questions as JSON (or CSV), documented in the OpenAPI schema.
 
-Thin routes over :mod:`jixiao.service.answers.canned`: each runs one canned query with its year
-parameters bound and returns its rows (``?format=csv`` for a CSV table). The same rows come from
-posting the query text (:meth:`CannedQuery.render`) to ``/sparql``; a test holds the two to it.
+Thin routes over :mod:`.canned`: each runs one canned query with its year parameters bound
+and returns its rows (``?format=csv`` for a CSV table). The query text with its parameters
+(:meth:`CannedQuery.render`) runs as ``/sparql`` queries do, by the app's query runner: in
+the query workers (from their in-memory replicas when ready) and within the same time limit
+(HTTP 503 past it). The same rows come from posting that text to ``/sparql``; a test holds
+the two to it.
 
 An answer is computed once per store generation and kept as the body it is sent as: the
-same question asked meanwhile waits for that computation on the event loop, and at most
-:data:`COMPUTING_AT_ONCE` different questions are computed at once, in threads of their
-own, so a burst of slow questions leaves the shared thread pool to the pages. A large body
-goes out gzip-compressed to clients that take it, compressed once and kept too.
+same question asked meanwhile waits for that computation on the event loop. The query runs
+in the runner (its workers and bounded queue, as ``/sparql``'s); turning its rows into the
+JSON or CSV body runs in threads, at most :data:`COMPUTING_AT_ONCE` at once, so a burst of
+large answers leaves the shared thread pool to the pages. A large body goes out
+gzip-compressed to clients that take it, compressed once and kept too.
 """
 
 from __future__ import annotations
@@ -19,20 +23,39 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import anyio
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from jixiao.ingest.errors import UsageError
 from jixiao.ingest.years import check_year
-from jixiao.service.answers.canned import CannedQuery, QueryRows, load_queries, run_canned
+from jixiao.service.answers.canned import CannedQuery, QueryRows, load_queries, rows_from_json
 from jixiao.service.http.bodies import accepts_gzip, gzipped, respond
-from jixiao.service.http.state import settings_of, store_of
+from jixiao.service.http.state import queries_of, settings_of, store_of
+from jixiao.service.query.evaluation import Answer as QueryAnswer
+from jixiao.service.query.evaluation import QueryJob
 from jixiao.service.store.cache import StoreCache
 
-__all__ = ["COMPUTING_AT_ONCE", "router"]
+__all__ = ["COMPUTING_AT_ONCE", "evaluate_question", "router"]
 
-router = APIRouter(prefix="/api", tags=["cross-year questions"])
+
+def _known_parameters(request: Request) -> None:
+    """A query parameter the route does not take is refused (HTTP 400) rather than dropped:
+    ``?unitName=`` for ``?unit=`` would otherwise answer for every funding unit."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    known = {p.alias for p in dependant.query_params} if dependant is not None else set()
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) or "none"
+        raise UsageError(
+            f"unknown parameter(s) {', '.join(unknown)} (this question takes: {takes})"
+        )
+
+
+router = APIRouter(
+    prefix="/api", tags=["cross-year questions"], dependencies=[Depends(_known_parameters)]
+)
 
 # Answers (JSON or CSV bodies) kept until the next write: a cross-year query costs ~10 ms
 # of Oxigraph on the seed tables, seconds on a large store.
@@ -173,13 +196,18 @@ async def _answer(
         if year_a >= year_b:
             raise UsageError(f"yearA must be earlier than yearB: {year_a}, {year_b}")
         values = {**values, "yearA": year_a, "yearB": year_b}
-    max_rows, store = settings_of(request).max_rows, store_of(request)
+    settings = settings_of(request)
+    max_rows = settings.max_rows
+    store = store_of(request)
+    job = QueryJob(
+        query.render(query.bind(values)), max_rows=max_rows, formats={"solutions": "json"}
+    )
 
-    def body() -> bytes:
-        rows = run_canned(store, query, values, max_rows=max_rows)
+    def encoded(answer: QueryAnswer) -> bytes:
+        rows = rows_from_json(answer.payload, truncated=answer.truncated)
         if fmt == "csv":
             return _csv(rows)
-        answer = {
+        out = {
             "query": name,
             "title": query.title,
             "parameters": {k: v for k, v in values.items() if isinstance(v, str | int)},
@@ -187,12 +215,16 @@ async def _answer(
             "rows": rows.rows,
             "truncated": rows.truncated,
         }
-        return shape.model_validate(answer, from_attributes=True).model_dump_json().encode()
+        return shape.model_validate(out, from_attributes=True).model_dump_json().encode()
+
+    async def body() -> bytes:
+        answer = await evaluate_question(request, name, job)
+        return await anyio.to_thread.run_sync(encoded, answer, limiter=_computing(request))
 
     key = (name, tuple(sorted(values.items())), max_rows, fmt)
 
     async def plain() -> bytes:
-        return await _ANSWERS.aget(store, key, body, limiter=_computing(request))
+        return await _ANSWERS.ashared(store, key, body)
 
     async def compressed() -> tuple[bytes, str | None]:
         content = await plain()
@@ -205,6 +237,12 @@ async def _answer(
         content, encoding = await plain(), None
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     return respond(content, media, encoding=encoding)
+
+
+async def evaluate_question(request: Request, name: str, job: QueryJob) -> QueryAnswer:
+    """Canned query ``name`` (rendered in ``job``) run by the app's query runner, within the
+    query time limit."""
+    return await queries_of(request).run(job, settings_of(request).query_timeout)
 
 
 def _csv(rows: QueryRows) -> bytes:
