@@ -46,7 +46,7 @@ from jixiao.service.pipeline.corpus import ingest_corpus, sources_in
 from jixiao.service.pipeline.linking import update_series
 from jixiao.service.store.embedded import EmbeddedStore
 
-REFERENCE = Path(__file__).parent / "data" / "cross-year-reference"
+REFERENCE = Path(__file__).parents[1] / "data" / "cross-year-reference"
 QUESTIONS = ("recurring-series", "amount-changes", "new-and-discontinued", "target-changes")
 _RAN: Counter[str] = Counter()
 
@@ -294,7 +294,7 @@ def test_comparisons_ran_in_full() -> None:
 
 
 def test_the_readme_example_finds_the_decreased_targets(seeds: EmbeddedStore) -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     example = readme.split("the targets that went down from 2023 to 2025:")[1]
     query = example.split("```sparql\n")[1].split("```")[0]
     found = {(str(s["earlier"].value), str(s["later"].value)) for s in _solutions(seeds, query)}
