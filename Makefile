@@ -29,8 +29,8 @@ $(VENDOR_STAMP): package.json package-lock.json scripts/vendor.mjs
 
 # Debian packages the tests use: headless Chromium for the browser test (Playwright drives
 # /usr/bin/chromium and downloads no browser of its own), OpenLink Virtuoso for the second
-# remote store (tests/test_virtuoso.py starts its own virtuoso-t) and the WenQuanYi Micro Hei
-# TrueType font the PDF fixtures are written in (tests/seed_formats.py) and the README's
+# remote store (tests/store/test_virtuoso.py starts its own virtuoso-t) and the WenQuanYi Micro Hei
+# TrueType font the PDF fixtures are written in (tests/support/seed_formats.py) and the README's
 # screenshots show Chinese in (scripts/screenshots.py). Needs root; their
 # tests are skipped otherwise.
 system-deps:
@@ -49,13 +49,17 @@ seed: setup  ## load the bundled seed tables into $(STORE)
 run: seed  ## set up, load the seed tables and serve on http://$(HOST):$(PORT)/
 	$(BIN)/jixiao serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-lint: setup
+# .typecheck/jixiao/ links the four folders as one package, for mypy and import-linter.
+.typecheck/jixiao:
+	mkdir -p .typecheck/jixiao
+	for p in ontology ingest shapes service; do ln -sfn ../../$$p .typecheck/jixiao/$$p; done
+
+lint: setup .typecheck/jixiao  ## ruff, ruff format, and the layer contracts of pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=.typecheck $(BIN)/lint-imports --no-cache
 
-typecheck: setup
-	rm -rf .typecheck && mkdir -p .typecheck/jixiao
-	for p in ontology ingest shapes service; do ln -s ../../$$p .typecheck/jixiao/$$p; done
+typecheck: setup .typecheck/jixiao
 	$(BIN)/mypy -p jixiao.ontology -p jixiao.ingest -p jixiao.shapes -p jixiao.service
 
 format: setup
@@ -69,7 +73,7 @@ bench: setup  ## benchmarks; writes BENCHMARKS.md and bench-results.json
 	$(BIN)/python -m jixiao.service.bench
 
 # The pages' words: extract the msgids (babel.cfg) and merge them into the Chinese catalog,
-# whose new entries then need their translation (tests/test_i18n.py fails until they have one).
+# whose new entries then need their translation (tests/http/test_i18n.py fails until they have one).
 messages: setup  ## update service/locale/zh/LC_MESSAGES/messages.po from the sources
 	$(BIN)/pybabel extract --no-location --no-wrap --project jixiao -F babel.cfg -k N_ -o .messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --no-wrap -i .messages.pot -l zh \
@@ -80,8 +84,8 @@ clean:
 	rm -rf $(VENV) .typecheck .pytest_cache .mypy_cache .ruff_cache data node_modules $(VENDOR)
 
 # The robustness tests with many more examples (Hypothesis profile `fuzz`, see
-# tests/hypothesis_profiles.py) and many more SIGKILLs; minutes, so not part of `make test`.
+# tests/support/hypothesis_profiles.py) and many more SIGKILLs; minutes, so not part of `make test`.
 fuzz: setup  ## long property-based, schemathesis and kill runs
-	JIXIAO_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_robustness_reader.py \
-	  tests/test_targets.py tests/test_schemathesis.py tests/test_robustness_store.py \
-	  tests/test_outside_access.py
+	JIXIAO_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/ingest/test_robustness_reader.py \
+	  tests/ingest/test_targets.py tests/http/test_schemathesis.py tests/store/test_robustness_store.py \
+	  tests/http/test_outside_access.py

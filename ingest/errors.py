@@ -1,4 +1,6 @@
-"""The exceptions jixiao raises, in one place.
+"""The root of jixiao's errors and the errors of reading input.
+
+The service's store, query and HTTP errors are in :mod:`jixiao.service.errors`.
 
 ::
 
@@ -7,8 +9,7 @@
     │   └── LayoutError     an indicator cell in a layout we cannot read → CLI exit 2, HTTP 400
     ├── UsageError          wrong arguments (a year that is not a year)  → CLI exit 2, HTTP 400
     ├── ValidationFailed    the data violates the shapes                 → CLI exit 1, HTTP 422
-    ├── QueryError          a malformed or refused SPARQL request        → CLI exit 2, HTTP 400
-    └── StoreError          the store failed or cannot be reached        → CLI exit 3, HTTP 503
+    └── (the service's store, query and HTTP errors: :mod:`jixiao.service.errors`)
 
 Every error says where it happened: :class:`InputError` carries the file, the 1-based line
 and column (and the column's header name) — or, for a workbook or a PDF, the sheet or page
@@ -23,8 +24,6 @@ __all__ = [
     "InputError",
     "JixiaoError",
     "LayoutError",
-    "QueryError",
-    "StoreError",
     "UsageError",
     "ValidationFailed",
 ]
@@ -118,13 +117,3 @@ class ValidationFailed(JixiaoError):
     def __init__(self, message: str, report: object | None = None) -> None:
         super().__init__(message)
         self.report = report
-
-
-class QueryError(JixiaoError):
-    """A SPARQL query or update is malformed or refused."""
-
-
-class StoreError(JixiaoError):
-    """The store failed or cannot be reached."""
-
-    exit_code = 3

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .model import IndicatorRecord
+from jixiao.ingest.model import IndicatorRecord
 
 __all__ = ["IndicatorCellError", "split_indicators"]
 

@@ -15,12 +15,11 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, PROV
 from rdflib.term import Node
 
+from jixiao.ingest.errors import LayoutError
+from jixiao.ingest.iris import IriMinter
+from jixiao.ingest.model import Amounts, IndicatorRecord, ProjectRow, SourceTable
+from jixiao.ingest.targets import ParsedTarget, parse_target
 from jixiao.ontology import JX, category_by_notation, category_for_label
-
-from .errors import LayoutError
-from .iris import IriMinter
-from .model import Amounts, IndicatorRecord, ProjectRow, SourceTable
-from .targets import ParsedTarget, parse_target
 
 __all__ = ["MappedDocument", "map_table", "value_triples"]
 

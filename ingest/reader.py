@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .errors import InputError
-from .model import SourceTable
-from .target_table import (
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.model import SourceTable
+from jixiao.ingest.target_table import (
     COLUMNS,
     NO_HEADER,
     Header,
@@ -25,7 +25,7 @@ from .target_table import (
     match_header,
     read_preamble,
 )
-from .text import clean_text
+from jixiao.ingest.text import clean_text
 
 __all__ = ["COLUMNS", "decode", "read_table"]
 

@@ -19,8 +19,9 @@ from .national.mapping import map_national
 from .readers import Kind, Sheet, read_source_table, read_workbook, sniff
 from .readers.workbook_table import MEDIA_TYPES
 from .target_table import NO_HEADER
+from .years import check_year
 
-__all__ = ["EXPECTED_LAYOUTS", "ReadDocument", "read_and_map"]
+__all__ = ["EXPECTED_LAYOUTS", "ReadDocument", "map_source", "read_and_map"]
 
 EXPECTED_LAYOUTS = ", ".join(("项目支出绩效目标表", *LAYOUT_NAMES.values()))
 
@@ -103,3 +104,9 @@ def read_and_map(data: bytes, source_name: str, year: int, minter: IriMinter) ->
         projects=len(table.projects),
         indicators=sum(len(p.indicators) for p in table.projects),
     )
+
+
+def map_source(data: bytes, source_name: str, year: int, minter: IriMinter) -> MappedDocument:
+    """Read and map one source document (pure; raises :class:`InputError`, or
+    :class:`UsageError` for a year that is not one)."""
+    return read_and_map(data, source_name, check_year(year), minter).mapped

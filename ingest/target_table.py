@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .errors import InputError
-from .indicators import IndicatorCellError, split_indicators
-from .model import Amounts, ProjectRow, SourceTable, TotalRow, UnitRow
-from .text import clean_amount, clean_text
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.indicators import IndicatorCellError, split_indicators
+from jixiao.ingest.model import Amounts, ProjectRow, SourceTable, TotalRow, UnitRow
+from jixiao.ingest.text import clean_amount, clean_text
 
 __all__ = [
     "COLUMNS",

@@ -11,7 +11,7 @@ The number is kept as written: ``万``/``亿`` stay in the unit (``"1500万人�
 1500 ``"万人次"``). Chinese numerals count only as a quantity followed by a known unit
 (``"一小时内"`` is 1 小时; ``"一批"``, ``"一是"``, ``"进一步"`` are words).
 
-The input is expected to be cleaned already (:func:`jixiao.ingest.text.clean_text`):
+The input is expected to be cleaned already (:func:`.text.clean_text`):
 full-width brackets and punctuation, ASCII digits, ``≥``/``≤`` rather than LaTeX.
 """
 

@@ -18,12 +18,12 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import sync_playwright
 
-from jixiao.service.processes import free_port, running
+from jixiao.service.bench.processes import free_port, running
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tests"))
-from chromium import CHROMIUM, CHROMIUM_ARGS, Offline  # noqa: E402 — the test browser
+from support.chromium import CHROMIUM, CHROMIUM_ARGS, Offline  # noqa: E402 — the test browser
 
 SERIES_QUERY = """PREFIX jx: <https://w3id.org/jixiao/ontology#>
 SELECT ?series (COUNT(?p) AS ?n) WHERE { ?series a jx:ProjectSeries ; jx:seriesMember ?p }

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
-from .report import Report, Result
+from jixiao.shapes.report import Report, Result
 
 __all__ = ["CI_FORMATS", "FileOutcome", "github", "junit", "render", "sarif"]
 

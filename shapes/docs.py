@@ -14,7 +14,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from .validate import JXSH, shapes_graph
+from jixiao.ontology import PREFIXES
+from jixiao.shapes.validate import JXSH, shapes_graph
 
 __all__ = ["render", "rules"]
 
@@ -23,16 +24,12 @@ _PARAMETERS = (
     SH.maxInclusive, SH.pattern, SH.nodeKind, SH.minLength, SH["not"], SH.sparql,
 )  # fmt: skip
 _PREFIXES = {
-    "https://w3id.org/jixiao/ontology#": "jx:",
-    "https://w3id.org/jixiao/indicator-category/": "jxc:",
-    "https://w3id.org/jixiao/shapes#": "jxsh:",
-    "http://www.w3.org/2001/XMLSchema#": "xsd:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/ns/org#": "org:",
-    "http://www.w3.org/ns/prov#": "prov:",
-    "http://www.w3.org/ns/shacl#": "sh:",
+    namespace: f"{prefix}:"
+    for prefix, namespace in {
+        **PREFIXES,
+        "jxsh": "https://w3id.org/jixiao/shapes#",
+        "sh": "http://www.w3.org/ns/shacl#",
+    }.items()
 }
 
 
@@ -124,7 +121,7 @@ number), the indicator and the target in front of each message. Instance IRIs mu
 the configured base (`JIXIAO_BASE_IRI`, default `https://w3id.org/jixiao/id/`).
 
 Each rule has a conforming and a non-conforming example in `shapes/examples/` (patches on
-`base.ttl`), run by `tests/test_shapes.py`.
+`base.ttl`), run by `tests/shapes/test_shapes.py`.
 """
 
 

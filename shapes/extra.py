@@ -20,10 +20,9 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from jixiao.ingest.errors import UsageError
-
-from .checks import CompiledShapes, UnsupportedShape
-from .compiler import compile_shapes, merge_compiled
-from .report import Report
+from jixiao.shapes.compiled.checks import CompiledShapes, UnsupportedShape
+from jixiao.shapes.compiled.compiler import compile_shapes, merge_compiled
+from jixiao.shapes.report import Report, pyshacl_report
 
 __all__ = ["ExtraShapes", "load_extra_shapes", "runnable_terms"]
 
@@ -79,8 +78,6 @@ class ExtraShapes:
         """``report`` with the results of the shapes pySHACL runs on ``data`` added."""
         if self.reference_shapes is None:
             return report
-        from .validate import pyshacl_report  # pySHACL only when a shape needs it
-
         extra = pyshacl_report(data, self.reference_shapes, self.shapes, report.title)
         return _merged(report, extra)
 
@@ -217,8 +214,6 @@ def _probe(shapes: Graph) -> Graph:
 
 def _check_reference_runs(shapes: Graph, name: str) -> None:
     """pySHACL runs the shapes it is given (on a probe graph), or the file is refused."""
-    from .validate import pyshacl_report
-
     try:
         pyshacl_report(_probe(shapes), shapes, shapes, "")
     except Exception as exc:  # pySHACL's errors about shapes come in several kinds

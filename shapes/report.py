@@ -18,19 +18,19 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from jixiao.ontology import JX
+from jixiao.ontology import JX, PREFIXES
 
-__all__ = ["SEVERITIES", "Location", "Report", "Result", "build_report"]
+__all__ = ["SEVERITIES", "Location", "Report", "Result", "build_report", "pyshacl_report"]
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _LANGS = ("zh", "en")
 _SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
 _CONTEXT = {
     "sh": str(SH),
-    "jx": str(JX),
+    "jx": PREFIXES["jx"],
     "jxsh": "https://w3id.org/jixiao/shapes#",
-    "rdfs": str(RDFS),
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdfs": PREFIXES["rdfs"],
+    "xsd": PREFIXES["xsd"],
 }
 RDF_FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "ntriples": "nt11"}
 _JXSH = _CONTEXT["jxsh"]
@@ -336,3 +336,14 @@ def merge_counts(reports: Iterable[Report]) -> dict[str, int]:
         for severity, n in report.counts.items():
             total[severity] = total.get(severity, 0) + n
     return total
+
+
+def pyshacl_report(graph: Graph, shapes: Graph, messages: Graph, title: str) -> Report:
+    """pySHACL's report on ``graph`` (changed in place), read with the templates of
+    ``messages`` (a shapes graph holding ``shapes``)."""
+    from pyshacl import validate  # imported here: pySHACL patches rdflib globals on import
+
+    _conforms, report_graph, _text = validate(
+        graph, shacl_graph=shapes, inference="none", allow_warnings=True, inplace=True
+    )
+    return build_report(report_graph, graph, messages, title)

@@ -14,7 +14,8 @@ validated by the reference. (Where a rule's SELECT uses SAMPLE, the value it pic
 differ: pySHACL's changes from run to run, the engine's does not; see :mod:`.sparql_rules`.)
 
 pySHACL patches rdflib globals when it is imported: a server must call these functions in a
-worker process, never in the threads that answer queries (see ``jixiao.service.validation``).
+worker process, never in the threads that answer queries (see
+``jixiao.service.http.routes.validate``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
@@ -36,15 +37,12 @@ from jixiao.ingest.iris import DEFAULT_BASE, IriMinter
 from jixiao.ingest.mapping import MappedDocument
 from jixiao.ingest.source import read_and_map
 from jixiao.ontology import vocabulary_graph
-
-from .checks import CompiledShapes
-from .compiled_cache import cached
-from .contexts import ContextRefused, self_contained
-from .engine import Document, NeedsReference, validate_batch
-from .report import Report, build_report
-
-if TYPE_CHECKING:
-    from .extra import ExtraShapes
+from jixiao.shapes.compiled.cache import cached
+from jixiao.shapes.compiled.checks import CompiledShapes
+from jixiao.shapes.compiled.engine import Document, NeedsReference, validate_batch
+from jixiao.shapes.contexts import ContextRefused, self_contained
+from jixiao.shapes.extra import ExtraShapes, load_extra_shapes
+from jixiao.shapes.report import Report, pyshacl_report
 
 __all__ = [
     "ENGINES",
@@ -54,7 +52,6 @@ __all__ = [
     "SHAPES_TTL",
     "extra_shapes",
     "parse_rdf",
-    "pyshacl_report",
     "shapes_graph",
     "validate_document",
     "validate_documents",
@@ -157,7 +154,7 @@ def parse_rdf(
 
 
 def _compile(base_iri: str) -> CompiledShapes:
-    from .compiler import compile_shapes  # rdflib's SPARQL parser: only when compiling
+    from jixiao.shapes.compiled.compiler import compile_shapes
 
     return compile_shapes(_parsed_shapes(base_iri))
 
@@ -181,17 +178,6 @@ def _reference_graph(data: Graph, with_vocabulary: bool) -> Graph:
     return graph
 
 
-def pyshacl_report(graph: Graph, shapes: Graph, messages: Graph, title: str) -> Report:
-    """pySHACL's report on ``graph`` (changed in place), read with the templates of
-    ``messages`` (a shapes graph holding ``shapes``)."""
-    from pyshacl import validate  # imported here: pySHACL patches rdflib globals on import
-
-    _conforms, report_graph, _text = validate(
-        graph, shacl_graph=shapes, inference="none", allow_warnings=True, inplace=True
-    )
-    return build_report(report_graph, graph, messages, title)
-
-
 def _pyshacl(
     data: Graph, base_iri: str, with_vocabulary: bool, title: str, extra: ExtraShapes | None
 ) -> Report:
@@ -208,8 +194,6 @@ def extra_shapes(data: bytes, name: str, base_iri: str = DEFAULT_BASE) -> ExtraS
         graph = parse_rdf(data, fmt, name)
     except InputError as exc:
         raise UsageError(f"{name}: the shapes file is {exc.message}") from None
-    from .extra import load_extra_shapes
-
     return load_extra_shapes(graph, name, _parsed_shapes(base_iri), _compiled(base_iri))
 
 

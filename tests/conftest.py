@@ -1,8 +1,7 @@
-"""Shared fixtures: the app in process, free ports, real server subprocesses.
+"""Fixtures only (helpers are in ``tests/support/``):
 
-* ``app_client(settings)`` — an ``httpx.AsyncClient`` on the real app (lifespan run), for
-  ``@pytest.mark.anyio`` tests.
-* ``free_port()`` — a free loopback port.
+* ``anyio_backend`` — asyncio, for ``@pytest.mark.anyio`` tests.
+* ``seeded_store`` — a store directory with both seed tables (session-wide).
 * ``jixiao_server`` — a real ``jixiao serve`` subprocess on a seeded temporary store
   (session-wide; its base URL and write token as a :class:`Server`).
 * ``oxigraph_server`` — a real ``oxigraph serve --union-default-graph`` subprocess.
@@ -11,24 +10,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
-import sys
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from support.app import WRITE_TOKEN
+from support.servers import BIN, Server
 
-from jixiao.ingest.iris import IriMinter
-from jixiao.service import loader
-from jixiao.service.app import create_app
-from jixiao.service.processes import free_port, running
-from jixiao.service.settings import Settings
-
-BIN = Path(sys.executable).parent
-WRITE_TOKEN = "test-token"
+from jixiao.service.bench.processes import free_port, running
+from jixiao.shapes import validate
+from jixiao.shapes.compiled import cache as compiled_cache
 
 
 @pytest.fixture
@@ -36,34 +28,17 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@contextlib.asynccontextmanager
-async def app_client(
-    settings: Settings, base_url: str = "http://testserver"
-) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the real app, in process, with its lifespan (store open/close)."""
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
-            yield client
-
-
-@contextlib.asynccontextmanager
-async def seeded_app_client(
-    base_url: str = "http://testserver", extra_update: str | None = None
-) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the real app over an in-memory store holding both seed tables
-    (plus ``extra_update``, a SPARQL update run after seeding)."""
-    settings = Settings(store=":memory:")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        for data, name, year in loader.seed_files():
-            loader.ingest_bytes(data, name, year, app.state.store, IriMinter(settings.base_iri))
-        if extra_update:
-            app.state.store.update(extra_update)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
-            yield client
+@pytest.fixture(autouse=True)
+def shapes_compiled_in_memory() -> Iterator[None]:
+    """A command run in process (``cli.main``) turns on the on-disk cache of compiled shapes
+    for the rest of the process, and the shapes it loads from there (their blank nodes named
+    anew) stay in memory: after such a test, the next ones compile in memory again, as the
+    server does, so the engine's results name the same shape nodes as pySHACL's."""
+    yield
+    if compiled_cache._state["folder"] is not None:
+        compiled_cache.use_cache_dir(None)
+        validate._compiled.cache_clear()
+        validate._vocabulary_triples.cache_clear()
 
 
 @pytest.fixture(scope="module", params=["memory", "disk"])
@@ -71,19 +46,11 @@ def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[object]:
     """The real app over an in-memory, then an on-disk store, for plain (not async) tests:
-    a ``sync_app.Client`` (one query worker, the write token below)."""
-    from sync_app import service
+    a ``sync_app.Client`` (one query worker, the write token of ``support.app``)."""
+    from support.sync_app import service
 
     with service(request.param, tmp_path_factory.mktemp(request.param)) as client:
         yield client
-
-
-@dataclass(frozen=True)
-class Server:
-    """A running server subprocess."""
-
-    url: str
-    token: str | None = None
 
 
 @pytest.fixture(scope="session")
@@ -126,5 +93,5 @@ def oxigraph_server(tmp_path: Path) -> Iterator[Server]:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Load the Hypothesis profile named by ``JIXIAO_HYPOTHESIS_PROFILE`` (``make fuzz``)
-    before any test module is collected (see ``hypothesis_profiles.py``)."""
-    import hypothesis_profiles  # noqa: F401
+    before any test module is collected (see ``support/hypothesis_profiles.py``)."""
+    import support.hypothesis_profiles  # noqa: F401

@@ -8,10 +8,10 @@
 - :mod:`.source` — ``read_source_table(data, source_name)``: the table, whatever the format.
 """
 
-from . import sheet_extent
-from .sniff import Kind, sniff
-from .source import read_source_table
-from .workbook import CellValue, MergedRange, Sheet, read_workbook
+from jixiao.ingest.readers import sheet_extent
+from jixiao.ingest.readers.sniff import Kind, sniff
+from jixiao.ingest.readers.source import read_source_table
+from jixiao.ingest.readers.workbook import CellValue, MergedRange, Sheet, read_workbook
 
 __all__ = [
     "CellValue",

@@ -35,9 +35,9 @@ from pdfminer.psparser import PSException
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
-from ..errors import InputError
-from ..model import SourceTable
-from ..target_table import (
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.model import SourceTable
+from jixiao.ingest.target_table import (
     AMOUNT_KEYS,
     NO_HEADER,
     Cell,
@@ -48,7 +48,7 @@ from ..target_table import (
     match_header,
     read_preamble,
 )
-from ..text import clean_text
+from jixiao.ingest.text import clean_text
 
 __all__ = ["MEDIA_TYPE", "read_pdf_table"]
 

@@ -17,8 +17,8 @@ import zipfile
 import zlib
 from xml.etree.ElementTree import ParseError, iterparse
 
-from ..errors import InputError
-from .sheet import MAX_CELLS
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.readers.sheet import MAX_CELLS
 
 __all__ = ["MAX_SHEET_XML", "check_xlsx_extent"]
 

@@ -5,12 +5,12 @@ text reader, the workbook reader (XLSX, XLS) or the PDF reader — never by the 
 
 from __future__ import annotations
 
-from ..errors import InputError
-from ..model import SourceTable
-from ..reader import read_table
-from .pdf_table import read_pdf_table
-from .sniff import Kind, sniff
-from .workbook_table import read_workbook_table
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.model import SourceTable
+from jixiao.ingest.reader import read_table
+from jixiao.ingest.readers.pdf_table import read_pdf_table
+from jixiao.ingest.readers.sniff import Kind, sniff
+from jixiao.ingest.readers.workbook_table import read_workbook_table
 
 __all__ = ["READABLE", "read_source_table"]
 

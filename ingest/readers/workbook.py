@@ -41,11 +41,11 @@ from datetime import date, datetime, time, timedelta
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from ..errors import InputError
-from .sheet import MAX_CELLS, CellValue, MergedRange, Sheet, dense_rows
-from .sheet_extent import check_xlsx_extent
-from .sniff import Kind, sniff
-from .xls import read_xls
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.readers.sheet import MAX_CELLS, CellValue, MergedRange, Sheet, dense_rows
+from jixiao.ingest.readers.sheet_extent import check_xlsx_extent
+from jixiao.ingest.readers.sniff import Kind, sniff
+from jixiao.ingest.readers.xls import read_xls
 
 __all__ = ["MAX_CELLS", "CellValue", "MergedRange", "Sheet", "read_workbook"]
 

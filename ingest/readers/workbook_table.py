@@ -26,9 +26,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InputError
-from ..model import SourceTable
-from ..target_table import (
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.model import SourceTable
+from jixiao.ingest.readers.sniff import Kind, sniff
+from jixiao.ingest.readers.workbook import CellValue, Sheet, read_workbook
+from jixiao.ingest.target_table import (
     COLUMNS,
     NO_HEADER,
     TEXT_KEYS,
@@ -40,9 +42,7 @@ from ..target_table import (
     match_header,
     read_preamble,
 )
-from ..text import clean_text
-from .sniff import Kind, sniff
-from .workbook import CellValue, Sheet, read_workbook
+from jixiao.ingest.text import clean_text
 
 __all__ = ["MEDIA_TYPES", "read_workbook_table"]
 

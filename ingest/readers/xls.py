@@ -10,8 +10,8 @@ import os
 
 import xlrd
 
-from ..errors import InputError
-from .sheet import MAX_CELLS, CellValue, MergedRange, Sheet
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.readers.sheet import MAX_CELLS, CellValue, MergedRange, Sheet
 
 __all__ = ["read_xls"]
 

@@ -1,0 +1,7 @@
+"""``python -m jixiao.service.cli``: the ``jixiao`` command."""
+
+import sys
+
+from jixiao.service.cli import main
+
+sys.exit(main())

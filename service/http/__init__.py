@@ -1,0 +1,1 @@
+"""The web surface: the only package that imports FastAPI, Starlette and Jinja."""

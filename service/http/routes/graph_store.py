@@ -1,0 +1,219 @@
+"""``/store``: the SPARQL 1.1 Graph Store HTTP Protocol.
+
+A graph is named indirectly (``/store?graph=IRI``, ``/store?default``) or directly (the
+request URL ``/store/some/path`` *is* the graph IRI). Reads are open; PUT, POST and DELETE
+need the write token, like SPARQL updates.
+
+``?default`` is the store's own unnamed default graph, which holds nothing jixiao loads
+(every document lives in its named graph). SPARQL queries see the union of all graphs —
+this one included — as their default graph; the Graph Store Protocol reads and writes the
+real one, so what a client PUTs to ``?default`` is exactly what it GETs back.
+
+``GET /store`` without a graph returns the whole dataset (N-Quads or TriG, negotiated);
+``POST /store`` without a graph creates a new graph under ``/store/`` and answers
+``201 Created`` with its IRI in ``Location``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from jixiao.ontology import PREFIXES
+from jixiao.service.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
+from jixiao.service.http.bodies import read_body
+from jixiao.service.http.multipart import multipart_parts
+from jixiao.service.http.negotiation import DATASET_OFFERS, format_of, negotiate
+from jixiao.service.http.protocol import check_write_token, parse_iri
+from jixiao.service.http.state import settings_of, store_of
+from jixiao.service.query.formats import RDF_FORMATS
+from jixiao.service.query.text import nesting_depth
+from jixiao.service.store.base import Store
+from jixiao.shapes.contexts import ContextRefused, allowed_hosts, self_contained
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["graph store"])
+
+GRAPH_OFFERS = (
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+)
+_INPUT = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
+_NO_GRAPH = object()
+
+
+def _target(request: Request, path: str | None) -> object:
+    """The graph a request names: an IRI, None (the default graph) or ``_NO_GRAPH``."""
+    params = request.query_params
+    graphs = params.getlist("graph")
+    has_default = "default" in params
+    if path is not None:
+        if graphs or has_default:
+            raise BadRequest("a direct graph URL takes no 'graph' or 'default' parameter")
+        return parse_iri(str(request.url.replace(query="", fragment="")), "the graph URL")
+    if len(graphs) > 1 or (graphs and has_default):
+        raise BadRequest("name one graph: one 'graph=IRI' parameter, or 'default'")
+    if graphs:
+        return parse_iri(graphs[0], "graph")
+    return None if has_default else _NO_GRAPH
+
+
+def _parse_body(
+    body: bytes,
+    content_type: str | None,
+    base: str,
+    context_hosts: frozenset[str],
+    max_depth: int,
+) -> list[ox.Triple]:
+    """The triples of a write's body (every part of a multipart one), or a 4xx: nothing is
+    written unless the whole body parses."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        triples: list[ox.Triple] = []
+        for number, part in enumerate(multipart_parts(body, content_type), 1):
+            if not part.content_type:
+                raise BadRequest(f"part {number} of the multipart body has no Content-Type")
+            data = bytes(part.data)
+            triples += _parse_body(data, part.content_type, base, context_hosts, max_depth)
+        return triples
+    rdf = _INPUT.get(media)
+    if rdf is None:
+        raise UnsupportedMediaType(
+            f"cannot read a graph in {media or 'no media type'}; send one of "
+            + ", ".join(sorted(_INPUT))
+        )
+    # Oxigraph's JSON-LD and RDF 1.2 parsers recurse per level on the native stack: 5,000
+    # nested objects (or 100,000 nested triple terms) kill the process. RDF/XML does not.
+    if rdf is not ox.RdfFormat.RDF_XML:
+        depth = nesting_depth(body.decode("utf-8", "replace"), max_depth)
+        if depth > max_depth:
+            raise BadRequest(
+                f"the {media} body nests deeper than {max_depth} levels, the limit of this "
+                "service (setting max_query_depth)"
+            )
+    try:
+        if rdf is ox.RdfFormat.JSON_LD:
+            body = self_contained(body, context_hosts)
+        quads = ox.parse(body, format=rdf, base_iri=base)
+        return [quad.triple for quad in quads]
+    except ContextRefused as exc:
+        raise BadRequest(str(exc)) from None
+    except (SyntaxError, ValueError) as exc:
+        raise BadRequest(f"the {media} body does not parse: {exc}") from None
+
+
+def _graph_response(request: Request, triples: list[ox.Triple]) -> Response:
+    media = negotiate(request.headers.get("accept"), GRAPH_OFFERS)
+    if media is None:
+        raise NotAcceptable(f"no RDF format fits Accept: {request.headers.get('accept')}")
+    rdf = RDF_FORMATS[format_of(media)]
+    prefixes = PREFIXES if rdf is ox.RdfFormat.TURTLE else None
+    payload = b""
+    if request.method != "HEAD":
+        payload = ox.serialize(triples, format=rdf, prefixes=prefixes) or b""
+    return Response(payload, media_type=media, headers={"Vary": "Accept"})
+
+
+async def _dataset(request: Request, store: Store) -> Response:
+    media = negotiate(request.headers.get("accept"), DATASET_OFFERS)
+    if media is None:
+        raise NotAcceptable("the whole dataset comes as application/n-quads or application/trig")
+    if request.method == "HEAD":
+        return Response(b"", media_type=media)
+    payload = await run_in_threadpool(store.dump_dataset, RDF_FORMATS[format_of(media)])
+    return Response(payload, media_type=media, headers={"Vary": "Accept"})
+
+
+async def _serve(request: Request, path: str | None) -> Response:
+    settings, store = settings_of(request), store_of(request)
+    target = _target(request, path)
+    if request.method in ("GET", "HEAD"):
+        if target is _NO_GRAPH:
+            return await _dataset(request, store)
+        graph: str | None = target  # type: ignore[assignment]
+        if graph is not None and not await run_in_threadpool(store.has_graph, graph):
+            raise NotFound(f"no graph <{graph}> in the store")
+        return await run_in_threadpool(lambda: _graph_response(request, store.read_graph(graph)))
+
+    check_write_token(request.headers.get("authorization"), settings.write_token)
+    if request.method == "DELETE":
+        if target is _NO_GRAPH:
+            raise BadRequest("DELETE needs a graph: 'graph=IRI' or 'default'")
+        graph = target  # type: ignore[assignment]
+        if graph is not None and not await run_in_threadpool(store.has_graph, graph):
+            raise NotFound(f"no graph <{graph}> in the store")
+        await run_in_threadpool(store.drop_graph, graph)
+        return Response(status_code=204)
+
+    body = await read_body(request, settings.max_body_bytes)
+    created_location: str | None = None
+    if target is _NO_GRAPH:
+        if request.method == "PUT":
+            raise BadRequest("PUT needs a graph: 'graph=IRI' or 'default'")
+        created_location = str(request.url_for("graph_store_direct", path=uuid.uuid4().hex))
+        target = created_location
+    graph = target  # type: ignore[assignment]
+    hosts = allowed_hosts(settings.jsonld_context_hosts)
+    media, base = request.headers.get("content-type"), graph or str(request.url)
+    depth = settings.max_query_depth
+    triples = await run_in_threadpool(_parse_body, body, media, base, hosts, depth)
+    existed = graph is None or await run_in_threadpool(store.has_graph, graph)
+    replace = request.method == "PUT"
+    await run_in_threadpool(lambda: store.write_graph(graph, triples, replace=replace))
+    if created_location is not None:
+        return Response(status_code=201, headers={"Location": created_location})
+    return Response(status_code=204 if existed else 201)
+
+
+async def graph_store(request: Request) -> Response:
+    """Read (open) or write (token) a graph; the whole dataset without a graph parameter."""
+    return await _serve(request, None)
+
+
+async def graph_store_direct(request: Request, path: str) -> Response:
+    """The graph whose IRI is this URL."""
+    return await _serve(request, path)
+
+
+_DOC = {
+    200: {
+        "description": "The graph (Turtle, N-Triples, JSON-LD, RDF/XML) or, without a graph "
+        "parameter, the whole dataset (N-Quads, TriG)."
+    },
+    201: {"description": "Graph created (POST without a graph: `Location` names it)."},
+    204: {"description": "Graph replaced, merged or deleted."},
+    401: {"description": "Write without `Authorization: Bearer <token>`."},
+    404: {"description": "No such graph."},
+}
+for _method in _METHODS:
+    router.add_api_route(
+        "/store",
+        graph_store,
+        methods=[_method],
+        operation_id=f"graph_store_{_method.lower()}",
+        summary=f"Graph Store Protocol {_method} (?graph=IRI, ?default, or the whole dataset)",
+        responses=_DOC,  # type: ignore[arg-type]
+    )
+    router.add_api_route(
+        "/store/{path:path}",
+        graph_store_direct,
+        methods=[_method],
+        name="graph_store_direct",
+        operation_id=f"graph_store_direct_{_method.lower()}",
+        summary=f"Graph Store Protocol {_method} (direct: this URL is the graph IRI)",
+    )

@@ -1,0 +1,133 @@
+"""The dataset described and downloadable: ``GET /.well-known/void`` and ``GET /dumps/…``
+(what they hold: :mod:`jixiao.service.answers.void`).
+
+Dumps are N-Quads, gzip-compressed while they stream, so a large store never sits in memory:
+``GET /dumps/dataset.nq.gz`` (everything), ``GET /dumps/doc/{key}/{year}.nq.gz`` (one
+document's graph) and ``GET /dumps/graph.nq.gz?graph=IRI`` (any named graph).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
+
+from jixiao.service.answers.void import dataset_description, dump_chunks
+from jixiao.service.http.negotiation import negotiate
+from jixiao.service.http.state import AppSettings, AppStore, settings_of, store_of
+from jixiao.service.http.templating import error_response
+from jixiao.service.store.base import Store
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["dataset"])
+
+
+_OFFERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
+
+
+def _site(request: Request) -> str:
+    return str(request.base_url)
+
+
+@router.get("/.well-known/void", summary="VoID + DCAT description of the dataset")
+async def void(request: Request, store: AppStore, settings: AppSettings) -> Response:
+    """The dataset: size, endpoint, dumps, vocabularies, and one subset per named graph."""
+    media = negotiate(request.headers.get("accept"), tuple(_OFFERS))
+    if media is None:
+        offered = ", ".join(_OFFERS)
+        message = f"no representation fits Accept; offered: {offered}"
+        return error_response(request, 406, "NotAcceptable", message, {"Vary": "Accept"})
+    base = settings.base_iri
+
+    def build() -> bytes:
+        graph = dataset_description(store, _site(request), base)
+        return graph.serialize(format=_OFFERS[media], encoding="utf-8")
+
+    body = await run_in_threadpool(build)
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+
+async def _streamed(store: Store, graph: str | None) -> AsyncIterator[bytes]:
+    """:func:`dump_chunks`, produced in one thread of its own.
+
+    A pyoxigraph iterator must stay on the thread that made it, but a streaming response
+    pulls a plain iterator in whatever pool thread is free, chunk by chunk — which broke any
+    dump longer than one chunk. Here one producer thread iterates, a small queue hands the
+    chunks over, and the producer stops when the client goes away.
+    """
+    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in dump_chunks(store, graph):
+                while not stop.is_set():
+                    try:
+                        chunks.put(chunk, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            chunks.put(None)
+        except Exception as exc:  # handed to the response, which ends the stream
+            chunks.put(exc)
+
+    threading.Thread(target=produce, name="jixiao-dump", daemon=True).start()
+    try:
+        while True:
+            item = await run_in_threadpool(chunks.get)
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+def _dump(request: Request, graph: str | None, filename: str) -> StreamingResponse:
+    return StreamingResponse(
+        _streamed(store_of(request), graph),
+        media_type="application/gzip",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/dumps/dataset.nq.gz", summary="The whole dataset as gzip-compressed N-Quads")
+def dump_dataset(request: Request) -> StreamingResponse:
+    """Every quad of every graph, streamed."""
+    return _dump(request, None, "dataset.nq.gz")
+
+
+@router.get("/dumps/graph.nq.gz", summary="One named graph as gzip-compressed N-Quads")
+async def dump_graph(
+    request: Request, graph: str | None = Query(None, description="the named graph's IRI")
+) -> Response:
+    """The named graph ``graph`` (400 without one, 404 if the store has no such graph)."""
+    if not graph:
+        return error_response(request, 400, "BadRequest", "give the graph: ?graph=IRI")
+    return await _dump_named(request, graph)
+
+
+@router.get("/dumps/doc/{rest:path}", summary="One document's graph as gzip-compressed N-Quads")
+async def dump_document(rest: str, request: Request) -> Response:
+    """``/dumps/doc/{key}/{year}.nq.gz``: the graph of the document ``{base}doc/{key}/{year}``."""
+    if not rest.endswith(".nq.gz"):
+        return error_response(request, 404, "NotFound", f"no dump /dumps/doc/{rest}")
+    base = settings_of(request).base_iri
+    return await _dump_named(request, f"{base}doc/{rest.removesuffix('.nq.gz')}")
+
+
+async def _dump_named(request: Request, graph: str) -> Response:
+    store = store_of(request)
+    known = await run_in_threadpool(store.named_graphs)
+    if graph not in known:
+        return error_response(request, 404, "NotFound", f"no graph <{graph}> in this dataset")
+    name = graph.rstrip("/").rsplit("/", 2)
+    return _dump(request, graph, "-".join(name[-2:]) + ".nq.gz")

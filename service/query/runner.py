@@ -1,0 +1,410 @@
+"""Where protocol queries run: killable worker processes, or threads, behind a bounded queue.
+
+pyoxigraph cannot cancel a query: an ``ORDER BY`` or a ``COUNT`` over a huge join is one
+native call. So over an on-disk store, ``/sparql`` queries run in a small pool of worker
+processes (:mod:`.query_worker`), each reading a *snapshot* of the store — a RocksDB
+checkpoint, hard links, about 70 ms even at a million triples — taken lazily, the first time
+a query comes after a write, so every query sees every write answered before it. When a query
+passes its time limit its worker is killed (SIGKILL) and replaced in the background: the work
+really stops, and the client gets 503. Each worker also copies its snapshot into memory in the
+background (up to ``query_replica_max_triples`` quads) and answers from that copy once it is
+finished — for that snapshot only, so a write is never hidden (see :mod:`.query_worker`).
+
+Queries wait for a free worker in a bounded queue: at most ``query_queue`` may wait; beyond
+that a request is refused at once (503, ``Retry-After: 1``), and the wait counts against the
+query's time limit. Workers also let two queries run on two cores at once, and results are
+serialised in the worker, off the server's event loop and GIL.
+
+An in-memory store cannot be snapshotted and a remote store stops its own queries, so over
+those :class:`ThreadRunner` runs queries in threads, with the same queue; there a query whose
+first row needs the whole evaluation keeps its thread busy until Oxigraph returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import shutil
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Protocol
+
+from jixiao.service.errors import QueryMemoryLimit, QueryTimeout, ServiceBusy, StoreError
+from jixiao.service.query.egress import seal_thread
+from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
+from jixiao.service.query.worker import serve
+from jixiao.service.settings import Settings
+from jixiao.service.store.base import QueryResult, Store
+from jixiao.service.store.embedded import EmbeddedStore
+
+__all__ = [
+    "QueryRunner",
+    "ThreadRunner",
+    "WorkerDied",
+    "WorkerPool",
+    "open_runner",
+    "worker_memory",
+]
+
+_REPLICA_MAX_TRIPLES: int = Settings.model_fields["query_replica_max_triples"].default
+_QUAD_BYTES = 500  # what a quad of an in-memory replica takes, measured (README)
+
+
+class QueryRunner(Protocol):
+    """Runs protocol queries within a time limit, behind a bounded queue, and applies
+    protocol updates one at a time."""
+
+    async def run(self, job: QueryJob, timeout: float) -> Answer: ...
+
+    async def update(self, text: str, base_iri: str | None) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _Queue:
+    """Admission: at most ``slots`` running, at most ``waiting`` waiting, each until its
+    deadline."""
+
+    def __init__(self, slots: int, waiting: int) -> None:
+        self._slots = asyncio.Semaphore(slots)
+        self._max_waiting = waiting
+        self._waiting = 0
+
+    async def enter(self, deadline: float) -> None:
+        if self._slots.locked() and self._waiting >= self._max_waiting:
+            raise ServiceBusy("the service is busy with other queries; try again shortly")
+        self._waiting += 1
+        try:
+            await asyncio.wait_for(self._slots.acquire(), max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            raise QueryTimeout("the query waited its whole time limit for a free worker") from None
+        finally:
+            self._waiting -= 1
+
+    def leave(self) -> None:
+        self._slots.release()
+
+
+class _Updates:
+    """Protocol updates, one at a time, in a thread of their own (sealed: see
+    :mod:`.egress`)."""
+
+    def __init__(self, store: Store, *, sealed: bool) -> None:
+        self._store = store
+        self._thread = ThreadPoolExecutor(
+            1, thread_name_prefix="jixiao-update", initializer=seal_thread if sealed else None
+        )
+
+    async def update(self, text: str, base_iri: str | None) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(
+            self._thread, lambda: self._store.update(text, base_iri=base_iri)
+        )
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=False, cancel_futures=True)
+
+
+class ThreadRunner:
+    """Queries in threads (in-memory and remote stores); see the module docstring.
+    ``sealed`` threads cannot open a network socket (:mod:`.egress`)."""
+
+    def __init__(self, store: Store, *, workers: int, queue: int, sealed: bool = False) -> None:
+        self._store = store
+        self._queue = _Queue(workers, queue)
+        # Daemon-like: a thread stuck in a native call must not keep the process alive.
+        self._threads = ThreadPoolExecutor(
+            workers, thread_name_prefix="jixiao-query", initializer=seal_thread if sealed else None
+        )
+        self._updates = _Updates(store, sealed=sealed)
+
+    async def update(self, text: str, base_iri: str | None) -> None:
+        await self._updates.update(text, base_iri)
+
+    async def run(self, job: QueryJob, timeout: float) -> Answer:
+        deadline = time.monotonic() + timeout
+        await self._queue.enter(deadline)
+        loop = asyncio.get_running_loop()
+        future = self._threads.submit(self._answer, job, deadline)
+        # The slot is freed when the thread is, not when the client gives up: a thread stuck
+        # in Oxigraph still counts against the bound.
+        future.add_done_callback(lambda _: _call_soon(loop, self._queue.leave))
+        try:
+            return await asyncio.wait_for(
+                asyncio.wrap_future(future), max(0.0, deadline - time.monotonic()) + 0.25
+            )
+        except TimeoutError:
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
+
+    def _answer(self, job: QueryJob, deadline: float) -> Answer:
+        def run() -> QueryResult:
+            return self._store.query(
+                job.text,
+                default_graphs=job.default_graphs or None,
+                named_graphs=job.named_graphs or None,
+                base_iri=job.base_iri,
+            )
+
+        return evaluate(run, job, deadline=deadline)
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        self._updates.close()
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    snapshot: Path | None = None
+
+
+class WorkerPool:
+    """Queries in killable worker processes over snapshots of an on-disk store."""
+
+    def __init__(
+        self,
+        store: EmbeddedStore,
+        *,
+        workers: int,
+        queue: int,
+        replica_max_triples: int = _REPLICA_MAX_TRIPLES,
+        sealed: bool = False,
+        memory_mb: int = 0,
+    ) -> None:
+        if store.path is None:
+            raise StoreError("worker processes need an on-disk store")
+        self._store = store
+        self._size = workers
+        self._memory = worker_memory(memory_mb, workers)
+        # A replica takes about _QUAD_BYTES a quad: copy none that would fill over half the
+        # worker's memory, or copying it would end the worker, not a query.
+        self._replica_max_triples = min(replica_max_triples, self._memory // (2 * _QUAD_BYTES))
+        self._sealed = sealed
+        self._updates = _Updates(store, sealed=sealed)
+        self._answered: Counter[str] = Counter()
+        self._queue = _Queue(workers, queue)
+        self._idle: list[_Worker] = []
+        self._all: set[_Worker] = set()
+        self._context = multiprocessing.get_context("spawn")
+        self._threads = ThreadPoolExecutor(2 * workers + 1, thread_name_prefix="jixiao-pool")
+        # Beside the store, for cheap hard links; only the store's one writer (this process
+        # holds RocksDB's lock) uses it, so what a killed server left there is stale.
+        self._root = store.path.parent / f".{store.path.name}.snapshots"
+        shutil.rmtree(self._root, ignore_errors=True)
+        self._root.mkdir(parents=True)
+        self._lock = threading.Lock()  # guards the snapshot state and the worker sets
+        self._snapshot: Path | None = None
+        self._snapshot_generation = -1
+        self._counter = 0
+        self._closed = False
+
+    def start(self) -> None:
+        """Spawn the workers and take the first snapshot (blocking; call off the loop)."""
+        self._current_snapshot()
+        workers = [self._spawn() for _ in range(self._size)]
+        with self._lock:
+            self._idle.extend(workers)
+
+    async def update(self, text: str, base_iri: str | None) -> None:
+        await self._updates.update(text, base_iri)
+
+    async def run(self, job: QueryJob, timeout: float) -> Answer:
+        deadline = time.monotonic() + timeout
+        await self._queue.enter(deadline)
+        with self._lock:
+            worker = self._idle.pop()  # the queue admits no more than there are workers
+        loop = asyncio.get_running_loop()
+        healthy = False
+        try:
+            status, value, copy = await loop.run_in_executor(
+                self._threads, self._call, worker, job, deadline
+            )
+            if status == "ok":
+                healthy = True
+                assert isinstance(value, Answer)
+                self._answered[copy] += 1
+                return value
+            if status == "error":
+                healthy = True
+                assert isinstance(value, BaseException)
+                raise value
+            if status == "late":
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+            if value == -signal.SIGABRT:  # how a Rust allocation past RLIMIT_DATA ends
+                raise QueryMemoryLimit(self._over_memory())
+            raise WorkerDied(
+                f"the query worker died ({_death(value)}) while evaluating this query; it was "
+                "replaced, and the query was not answered"
+            )
+        finally:
+            if healthy:
+                with self._lock:
+                    self._idle.append(worker)
+                self._queue.leave()
+            else:  # the worker is dead or killed: a fresh one takes its slot when ready
+                replacement = self._threads.submit(self._replace, worker)
+                replacement.add_done_callback(lambda _: _call_soon(loop, self._queue.leave))
+
+    def _over_memory(self) -> str:
+        return (
+            f"the query needed more than the {self._memory >> 20} MB a query worker may use "
+            "(setting query_worker_memory_mb) and was stopped; its worker was replaced"
+        )
+
+    def _call(self, worker: _Worker, job: QueryJob, deadline: float) -> tuple[str, object, str]:
+        """Status, answer or error, and which copy answered (see :mod:`.query_worker`)."""
+        snapshot = self._current_snapshot(worker)
+        try:
+            worker.conn.send((str(snapshot), job))
+            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                status, value, copy = worker.conn.recv()
+                return str(status), value, str(copy)
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)  # dead already, or about to be: learn how it ended
+            return "died", worker.process.exitcode, ""
+        worker.process.kill()  # the one way to stop a native evaluation
+        return "late", None, ""
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.process.kill()
+        worker.process.join()
+        worker.conn.close()
+        with self._lock:
+            self._all.discard(worker)
+            closed = self._closed
+        if closed:
+            return
+        fresh = self._spawn()
+        with self._lock:
+            self._idle.append(fresh)
+            self._prune()
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=serve,
+            args=(child, self._replica_max_triples, self._sealed, self._memory),
+            name="jixiao-query-worker",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _current_snapshot(self, reader: _Worker | None = None) -> Path:
+        """The snapshot of the store as it is now (taken if a write came since the last one),
+        marked as read by ``reader`` in the same step, so no prune can remove it first."""
+        with self._lock:
+            generation = self._store.generation
+            if self._snapshot is not None and self._snapshot_generation == generation:
+                if reader is not None:
+                    reader.snapshot = self._snapshot
+                return self._snapshot
+            self._counter += 1
+            target = self._root / f"generation-{self._counter}"
+            self._store.snapshot(target)
+            self._snapshot, self._snapshot_generation = target, generation
+            if reader is not None:
+                reader.snapshot = target
+            self._prune()
+            return target
+
+    def _prune(self) -> None:
+        """Remove the snapshots no worker reads any more (call with the lock held)."""
+        keep = {self._snapshot} | {w.snapshot for w in self._all}
+        for path in self._root.iterdir():
+            if path not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for health checks and tests)."""
+        with self._lock:
+            return sorted(w.process.pid for w in self._all if w.process.pid is not None)
+
+    def answered_from(self) -> dict[str, int]:
+        """How many answers each copy gave: ``snapshot`` (on disk) or ``replica`` (in
+        memory), for health checks and tests."""
+        return dict(self._answered)
+
+    def snapshots(self) -> list[Path]:
+        """The snapshot directories that exist now."""
+        return sorted(self._root.iterdir())
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._all)
+        for worker in workers:
+            with contextlib.suppress(OSError):
+                worker.conn.close()
+            worker.process.kill()
+            worker.process.join(timeout=5)
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        self._updates.close()
+        shutil.rmtree(self._root, ignore_errors=True)
+
+
+def worker_memory(memory_mb: int, workers: int) -> int:
+    """Bytes each query worker may use: ``memory_mb``, or for 0 an equal share of half the
+    machine's memory."""
+    if memory_mb > 0:
+        return memory_mb << 20
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return int(total // (2 * workers))
+
+
+class WorkerDied(StoreError):
+    """A query worker process ended while it evaluated a query (HTTP 503)."""
+
+
+def _death(exitcode: object) -> str:
+    """How a worker process ended, in words: ``killed by SIGSEGV``, ``exit code 1``."""
+    if isinstance(exitcode, int) and exitcode < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-exitcode).name}"
+        return f"killed by signal {-exitcode}"
+    return f"exit code {exitcode}"
+
+
+def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:
+    """``callback`` on ``loop`` from another thread, unless the loop has closed meanwhile."""
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(callback)
+
+
+def open_runner(
+    store: Store,
+    *,
+    workers: int,
+    queue: int,
+    replica_max_triples: int = _REPLICA_MAX_TRIPLES,
+    allow_external: bool = False,
+    memory_mb: int = 0,
+) -> QueryRunner:
+    """Worker processes over an on-disk embedded store; threads over any other store. Over
+    an embedded store they are sealed (:mod:`.egress`) unless ``allow_external``."""
+    sealed = isinstance(store, EmbeddedStore) and not allow_external
+    if isinstance(store, EmbeddedStore) and store.path is not None and not store.read_only:
+        return WorkerPool(
+            store,
+            workers=workers,
+            queue=queue,
+            replica_max_triples=replica_max_triples,
+            sealed=sealed,
+            memory_mb=memory_mb,
+        )
+    return ThreadRunner(store, workers=workers, queue=queue, sealed=sealed)

@@ -1,0 +1,297 @@
+"""The query worker process: answers protocol queries over a read-only store snapshot.
+
+Started by :class:`.query_runner.WorkerPool` with the ``spawn`` method, it imports only
+pyoxigraph and the light :mod:`.evaluation` (a fresh worker is ready in a fraction of a
+second), then answers ``(snapshot, job)`` messages with ``("ok", Answer, copy)`` or
+``("error", exception, copy)`` until its pipe closes; ``copy`` names what answered,
+``"snapshot"`` (on disk) or ``"replica"`` (in memory). The pool kills it (SIGKILL) when a
+query runs past its time limit — the one way to stop a native Oxigraph evaluation.
+
+Oxigraph answers our queries 3–8× faster from memory than from RocksDB, so each worker keeps
+a :class:`Replica`: an in-memory copy of the snapshot its latest job named, made in the
+background while jobs are answered from disk. A job is answered from the replica only when
+the replica is a finished copy of exactly that job's snapshot, so a replica never hides a
+write; a newer snapshot makes the replica useless at once and abandons a copy under way.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import queue
+import resource
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import IO, cast
+
+import pyoxigraph as ox
+
+from jixiao.ingest.errors import JixiaoError
+from jixiao.service.errors import QueryMemoryLimit, StoreError
+from jixiao.service.query.egress import seal_thread
+from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
+from jixiao.service.store.base import QueryResult, query_store
+
+__all__ = ["Replica", "serve"]
+
+
+def serve(
+    conn: Connection, replica_max_triples: int = 0, sealed: bool = False, memory_limit: int = 0
+) -> None:
+    """Answer jobs from ``conn`` until it closes; copy snapshots of at most
+    ``replica_max_triples`` quads into memory (0: never). A ``sealed`` worker cannot open a
+    network socket (:mod:`.egress`; its pipe to the server is open already). With
+    ``memory_limit`` (bytes), the worker's data (heap and private mappings, RLIMIT_DATA)
+    stays under it: a native allocation past it aborts the worker (SIGABRT, which the pool
+    reports as the query's), a Python one raises ``MemoryError``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
+    if memory_limit > 0:
+        os.environ["RUST_BACKTRACE"] = "0"  # one line on stderr when Rust runs out, not 40
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit))
+    if sealed:
+        seal_thread()  # before any thread starts, so that the replica's threads are sealed too
+    replica = Replica(replica_max_triples)
+    store: ox.Store | None = None
+    opened: str | None = None
+    while True:
+        try:
+            snapshot, job = conn.recv()
+        except (EOFError, OSError):
+            replica.close()
+            return
+        copy = "snapshot"
+        try:
+            if snapshot != opened:
+                store = None  # close the old snapshot before opening the new one
+                store = ox.Store.read_only(snapshot)
+                opened = snapshot
+            assert store is not None
+            memory = replica.store_for(snapshot, store)
+            if memory is not None:
+                copy = "replica"
+            conn.send(("ok", _run(store if memory is None else memory, job), copy))
+        except JixiaoError as exc:
+            conn.send(("error", exc, copy))
+        except MemoryError:
+            over = f"the query needed more than the {memory_limit >> 20} MB a query worker may use"
+            conn.send(("error", QueryMemoryLimit(f"{over} (setting query_worker_memory_mb)"), copy))
+        except Exception as exc:  # never a traceback to the client; the kind is enough
+            conn.send(("error", StoreError(f"the query failed ({type(exc).__name__})"), copy))
+        replica.free_stale()  # after answering, so no job waits for it
+
+
+def _run(store: ox.Store, job: QueryJob) -> Answer:
+    def run() -> QueryResult:
+        return query_store(
+            store,
+            job.text,
+            default_graphs=job.default_graphs,
+            named_graphs=job.named_graphs,
+            base_iri=job.base_iri,
+        )
+
+    return evaluate(run, job, deadline=math.inf)  # the pool enforces the deadline
+
+
+class Replica:
+    """An in-memory copy of one snapshot, made by a background thread of the worker.
+
+    At most one finished copy and one copy under way; stores of more than ``max_quads``
+    quads are not copied (0: nothing is). A copy of a snapshot that failed or was too large
+    is not tried again for that snapshot.
+    """
+
+    def __init__(self, max_quads: int) -> None:
+        self._max_quads = max_quads
+        self._changed = threading.Condition()
+        self._wanted: tuple[str, ox.Store] | None = None  # the latest job's snapshot, on disk
+        self._ready: tuple[str, ox.Store] | None = None  # a finished copy
+        self._stale: ox.Store | None = None  # a finished copy of an older snapshot
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def store_for(self, snapshot: str, on_disk: ox.Store) -> ox.Store | None:
+        """The finished copy of ``snapshot``, or None — and then, unless it is under way
+        already, a copy of ``on_disk`` (which is ``snapshot``) starts in the background."""
+        if self._max_quads <= 0:
+            return None
+        with self._changed:
+            if self._ready is not None:
+                if self._ready[0] == snapshot:
+                    return self._ready[1]
+                self._stale, self._ready = self._ready[1], None  # snapshots only move on
+            if self._wanted is None or self._wanted[0] != snapshot:
+                self._wanted = (snapshot, on_disk)
+                self._changed.notify()
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._copy_wanted, name="jixiao-replica", daemon=True
+                )
+                self._thread.start()
+        return None
+
+    def free_stale(self) -> None:
+        """Free the copy of an older snapshot, if any: call it between jobs (it holds the GIL
+        for about half a second per million quads)."""
+        with self._changed:
+            stale, self._stale = self._stale, None
+        del stale
+
+    def close(self) -> None:
+        """Stop copying (a copy under way gives up at its next chunk)."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify()
+
+    def _copy_wanted(self) -> None:
+        _lower_priority()  # queries first: the copy takes what CPU they leave
+        tried: str | None = None
+        while True:
+            with self._changed:
+                while not self._closed and (self._wanted is None or self._wanted[0] == tried):
+                    self._changed.wait()
+                if self._closed:
+                    return
+                assert self._wanted is not None
+                snapshot, on_disk = self._wanted
+            tried = snapshot
+            copy = self._copy(snapshot, on_disk)
+            with self._changed:
+                if copy is not None and self._is_wanted(snapshot):
+                    self._ready = (snapshot, copy)
+            # Drop our handles before waiting: an abandoned copy is freed here, and the old
+            # snapshot is not kept open.
+            del copy, on_disk
+
+    def _is_wanted(self, snapshot: str) -> bool:
+        wanted = self._wanted
+        return not self._closed and wanted is not None and wanted[0] == snapshot
+
+    def _copy(self, snapshot: str, on_disk: ox.Store) -> ox.Store | None:
+        """A copy of ``on_disk``, or None: too large, abandoned, or failed (then the job
+        goes on being answered from disk, which reports its own errors)."""
+        try:
+            if not _holds_at_most(on_disk, self._max_quads):
+                return None
+            return _copy_store(on_disk, lambda: self._is_wanted(snapshot))
+        except Exception:
+            return None
+
+
+def _copy_store(on_disk: ox.Store, wanted: Callable[[], bool]) -> ox.Store:
+    """An in-memory copy of ``on_disk``, streamed as N-Quads from its dump (in a thread of
+    its own) into one load; raises :class:`_CopyStopped` once ``wanted()`` turns false.
+
+    One dump and one load, not a load per graph: a load renames blank nodes, consistently
+    within itself only. Both run natively without the GIL between chunks of a few kB, so
+    the worker's query goes on meanwhile, and the copy stops within a chunk.
+    """
+    pipe = _Pipe(wanted)
+    dumper = threading.Thread(target=pipe.fill, args=(on_disk,), name="jixiao-dump", daemon=True)
+    dumper.start()
+    copy = ox.Store()
+    try:
+        copy.load(cast(IO[bytes], pipe), format=ox.RdfFormat.N_QUADS)
+    finally:
+        pipe.stop()
+        dumper.join()
+    return copy
+
+
+class _CopyStopped(Exception):
+    """A copy of a store stopped before its end: no longer wanted, or its dump failed."""
+
+
+class _Pipe:
+    """N-Quads from a store's dump (one thread) to a store's load (another), with at most
+    about a megabyte in between; either side stops both."""
+
+    def __init__(self, wanted: Callable[[], bool]) -> None:
+        self._chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=128)  # None: the end
+        self._wanted = wanted
+        self._stopped = threading.Event()
+        self._chunk = b""
+        self._at = 0
+        self._ended = False
+
+    def fill(self, source: ox.Store) -> None:
+        """Dump ``source`` into the pipe (the dumping thread's work)."""
+        _lower_priority()
+        try:
+            source.dump(cast(IO[bytes], self), format=ox.RdfFormat.N_QUADS)
+            self._put(None)
+        except Exception:
+            self._stopped.set()  # the reader stops too: a cut dump must not load as whole
+
+    def write(self, data: bytes) -> int:
+        self._put(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def read(self, size: int = -1) -> bytes:
+        while self._at == len(self._chunk):
+            if self._ended:
+                return b""
+            chunk = self._get()
+            if chunk is None:
+                self._ended = True
+                return b""
+            self._chunk, self._at = chunk, 0
+        end = len(self._chunk) if size < 0 else self._at + size
+        data = self._chunk[self._at : end]
+        self._at += len(data)
+        return data
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def _put(self, item: bytes | None) -> None:
+        while self._running():
+            try:
+                self._chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                pass
+        raise _CopyStopped
+
+    def _get(self) -> bytes | None:
+        while self._running():
+            try:
+                return self._chunks.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        raise _CopyStopped
+
+    def _running(self) -> bool:
+        return not self._stopped.is_set() and self._wanted()
+
+
+# The default graph, then the named graphs: each counted no further than LIMIT.
+_COUNT = "SELECT (COUNT(*) AS ?n) {{ SELECT * {{ {pattern} }} LIMIT {limit} }}"
+
+
+def _holds_at_most(store: ox.Store, limit: int) -> bool:
+    """Whether ``store`` holds at most ``limit`` quads, counted by SPARQL (natively, without
+    the GIL, unlike ``len``) and only as far as ``limit + 1``."""
+    counted = 0
+    for pattern in ("?s ?p ?o", "GRAPH ?g { ?s ?p ?o }"):
+        solutions = store.query(_COUNT.format(pattern=pattern, limit=int(limit) + 1 - counted))
+        assert isinstance(solutions, ox.QuerySolutions)
+        n = next(solutions)["n"]
+        assert isinstance(n, ox.Literal)
+        counted += int(n.value)
+        if counted > limit:
+            return False
+    return True
+
+
+def _lower_priority() -> None:
+    """Run the calling thread at the lowest CPU priority (Linux, where threads have their
+    own nice value; elsewhere it would renice the whole process, so nothing happens)."""
+    if sys.platform == "linux":
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)

@@ -1,0 +1,166 @@
+"""A real ``jixiao serve`` (issue 13, findings 10 and 11): one JSON access-log line per
+request on standard error, saying whether a write token was presented but never the token;
+and every process it started — query workers, the validation worker, multiprocessing's
+resource tracker — gone once it stops on SIGTERM or on Ctrl-C (SIGINT to the process group,
+as a terminal sends it), with no traceback, and even once it is killed (SIGKILL)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from support.app import WRITE_TOKEN
+from support.servers import BIN
+
+from jixiao.service.bench.processes import free_port
+from jixiao.service.pipeline.load import seed_files
+
+pytestmark = pytest.mark.slow
+
+SEED_2025 = next(data for data, _, year in seed_files() if year == 2025)
+
+
+@dataclass
+class Serving:
+    process: subprocess.Popen[bytes]
+    url: str
+    stdout: Path
+    stderr: Path
+
+
+@contextmanager
+def serving(tmp_path: Path, store: str) -> Iterator[Serving]:
+    """``jixiao serve`` in a session of its own (so a signal to its group reaches only it
+    and its children), its standard output and error in files."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [str(BIN / "jixiao"), "serve", "--store", store, "--port", str(port)],
+            env={**os.environ, "JIXIAO_WRITE_TOKEN": WRITE_TOKEN},
+            stdout=stdout,
+            stderr=stderr,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert process.poll() is None, err.read_text()
+            assert time.monotonic() < deadline, "jixiao serve did not come up"
+            time.sleep(0.1)
+        yield Serving(process, url, out, err)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def descendants(pid: int) -> set[int]:
+    """The live processes below ``pid`` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return {p for p in found if alive(p)}
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_one_json_access_line_per_request_without_the_token(tmp_path: Path) -> None:
+    auth = {"authorization": f"Bearer {WRITE_TOKEN}"}
+    with serving(tmp_path, ":memory:") as server, httpx.Client(base_url=server.url) as client:
+        time.sleep(0.5)  # the readiness probes are logged too; leave them behind
+        mark = server.stderr.stat().st_size
+        sent = [
+            client.get("/healthz"),
+            client.get("/sparql", params={"query": "ASK {}"}),
+            client.post(
+                "/sparql",
+                content=b"INSERT DATA { <http://e/s> <http://e/p> 1 }",
+                headers={**auth, "content-type": "application/sparql-update"},
+            ),
+            client.put("/store", params={"graph": "http://e/g"}, content=b"",
+                       headers={"content-type": "text/turtle"}),
+            client.get("/no/such/page"),
+        ]  # fmt: skip
+        time.sleep(0.5)
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=30)
+    log = server.stderr.read_bytes()[mark:].decode()
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    assert [(e["method"], e["path"], e["status"]) for e in lines] == [
+        ("GET", "/healthz", 200),
+        ("GET", "/sparql", 200),
+        ("POST", "/sparql", 204),
+        ("PUT", "/store", 401),
+        ("GET", "/no/such/page", 404),
+    ]
+    assert [e["token"] for e in lines] == [False, False, True, False, False]
+    for entry, response in zip(lines, sent, strict=True):
+        assert entry["bytes"] == len(response.content)
+        assert isinstance(entry["ms"], float) and entry["ms"] >= 0
+    everything = server.stderr.read_text() + server.stdout.read_text()
+    assert WRITE_TOKEN not in everything
+    assert '"GET /healthz HTTP/1.1"' not in everything  # no second, plain access log
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT to the group", "SIGKILL"])
+def test_every_worker_stops_with_the_server(tmp_path: Path, how: str) -> None:
+    store = tmp_path / "store"
+    with (
+        serving(tmp_path, str(store)) as server,
+        httpx.Client(base_url=server.url, timeout=60) as client,
+    ):
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        validated = client.post(
+            "/validate?year=2025",
+            content=SEED_2025,
+            headers={"content-type": "text/plain"},
+            timeout=120,
+        )
+        assert validated.status_code == 200
+        started = descendants(server.process.pid)
+        # two query workers, the validation worker and at least one resource tracker
+        assert len(started) >= 4, started
+        if how == "SIGINT to the group":
+            os.killpg(server.process.pid, signal.SIGINT)
+        else:  # SIGKILL: the workers find out by themselves
+            server.process.send_signal(getattr(signal, how))
+        server.process.wait(timeout=30)  # uvicorn exits by the signal it stopped on
+        deadline = time.monotonic() + 15
+        while {p for p in started if alive(p)} and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not {p for p in started if alive(p)}
+    output = server.stderr.read_text() + server.stdout.read_text()
+    assert "Traceback" not in output, output[-3000:]

@@ -1,0 +1,82 @@
+"""The README's layout table and layers say what the tree holds, and the code keeps to them."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+SOURCES = ("ontology", "ingest", "shapes", "service")
+
+
+def _section() -> str:
+    return README.split("## Layout\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _rows() -> dict[str, str]:
+    rows = {}
+    for line in _section().splitlines():
+        m = re.match(r"\|\s*`([\w/.-]+/)`\s*\|\s*(.+?)\s*\|$", line)
+        if m:
+            rows[m.group(1)] = m.group(2)
+    return rows
+
+
+def _folders() -> set[str]:
+    """Every package folder and every folder right inside one (the data folders: seeds,
+    examples, queries, templates …), plus docs/ and the tests' own."""
+    found = {"docs/", "tests/", "tests/support/", "tests/data/"}
+    for top in SOURCES:
+        root = ROOT / top
+        found.add(f"{top}/")
+        for path in root.rglob("*"):
+            if not path.is_dir() or "__pycache__" in path.parts:
+                continue
+            if (path / "__init__.py").is_file() or (path.parent / "__init__.py").is_file():
+                found.add(f"{path.relative_to(ROOT).as_posix()}/")
+    return found
+
+
+def test_every_folder_has_a_row_and_every_row_a_folder() -> None:
+    rows = _rows()
+    assert [row for row in rows if not (ROOT / row).is_dir()] == [], "rows for no folder"
+    assert sorted(_folders() - set(rows)) == [], "folders the layout table does not list"
+    assert all(what for what in rows.values())
+
+
+def test_the_tests_row_names_every_test_folder() -> None:
+    named = re.search(r"one folder per part of the code \(`([^`]+)`\)", _rows()["tests/"])
+    assert named is not None
+    folders = {
+        p.name
+        for p in (ROOT / "tests").iterdir()
+        if p.is_dir() and p.name not in {"support", "data", "__pycache__"}
+    }
+    assert set(named.group(1).split()) == folders
+
+
+def test_the_readme_layers_are_the_contract_make_lint_runs() -> None:
+    block = _section().split("```\n", 2)[1]
+    readme = [line.strip() for line in block.splitlines() if line.strip()]
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (layers,) = [
+        c["layers"] for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"
+    ]
+    assert [layer.replace("jixiao.", "") for layer in layers] == readme
+
+
+def test_the_cli_and_the_library_start_without_the_web_framework() -> None:
+    """Only ``jixiao serve`` imports FastAPI (lazily); every other command, and the library,
+    start without it."""
+    code = (
+        "import sys, jixiao.service, jixiao.service.cli, jixiao.service.pipeline.load, "
+        "jixiao.service.answers.canned, jixiao.service.query.runner, jixiao.shapes.validate; "
+        "print(sorted(m for m in ('fastapi', 'starlette', 'jinja2', 'uvicorn') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

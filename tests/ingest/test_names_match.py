@@ -1,0 +1,39 @@
+"""Linking's indicator-name match: the same answer as comparing the names in full."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jixiao.ingest.linking.names import Method, compare_indicator_names, match_indicator_names
+
+NAMES = st.text(alphabet="活动场次参与人数满意度覆盖率（）()% 年培训班科普讲座a1", max_size=12)
+
+
+def _expected(a: str, b: str, at_least: float | None) -> tuple[Method, float] | None:
+    method, score = compare_indicator_names(a, b)
+    if method is Method.SIMILAR and (at_least is None or score < at_least):
+        return None
+    return method, score
+
+
+@settings(max_examples=400)
+@given(NAMES, NAMES, st.sampled_from([None, 0.0, 0.5, 0.8, 0.85, 1.0]))
+def test_the_match_is_the_full_comparison_cut_at_the_threshold(
+    a: str, b: str, at_least: float | None
+) -> None:
+    assert match_indicator_names(a, b, at_least=at_least) == _expected(a, b, at_least)
+
+
+def test_examples() -> None:
+    assert match_indicator_names("活动场次", "活动场次", at_least=None) == (Method.EXACT, 1.0)
+    assert match_indicator_names("活动（场次）", "活动场次", at_least=None) == (
+        Method.NORMALIZED,
+        1.0,
+    )
+    assert match_indicator_names("活动场次", "培训场次", at_least=None) is None
+    assert match_indicator_names("科普活动场次", "科普讲座场次", at_least=0.5) == (
+        Method.SIMILAR,
+        compare_indicator_names("科普活动场次", "科普讲座场次")[1],
+    )
+    assert match_indicator_names("科普活动场次", "满意度", at_least=0.5) is None
