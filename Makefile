@@ -88,4 +88,4 @@ clean:
 fuzz: setup  ## long property-based, schemathesis and kill runs
 	JIXIAO_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/ingest/test_robustness_reader.py \
 	  tests/ingest/test_targets.py tests/http/test_schemathesis.py tests/store/test_robustness_store.py \
-	  tests/http/test_outside_access.py
+	  tests/http/test_outside_access.py tests/http/test_hostile_bodies.py

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.app import WRITE_TOKEN, app_client
+from support.hypothesis_profiles import bounded
 
 from jixiao.service.http.routes.validate import shutdown_worker
 from jixiao.service.settings import Settings
@@ -150,7 +151,8 @@ async def test_a_malformed_form_on_validate_is_400_in_the_one_shape(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    parent=bounded(60),
+    suppress_health_check=[*bounded(60).suppress_health_check, HealthCheck.function_scoped_fixture],
 )
 @given(
     body=st.binary(max_size=300)
