@@ -114,6 +114,11 @@ class Settings(BaseSettings):
     cors_origins: str = Field(
         "", description="Comma-separated origins allowed by CORS (`*` for any)."
     )
+    metrics: bool = Field(
+        True,
+        description="Serve `GET /metrics`: requests, queries, workers, caches and the store's "
+        "size in Prometheus' text format; false means 404.",
+    )
     overrides: str | None = Field(
         None,
         description="Path of a TOML file of curated series overrides (`[[same]]` / "

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.ingest.errors import JixiaoError
+from jixiao.service.http import metrics as metrics_route
 from jixiao.service.http import middleware
 from jixiao.service.http import templating as pages
 from jixiao.service.http.i18n import LanguageCookie
@@ -28,6 +29,7 @@ from jixiao.service.http.routes.sparql import router as sparql_router
 from jixiao.service.http.routes.validate import router as validation_router
 from jixiao.service.http.routes.validate import shutdown_worker
 from jixiao.service.http.state import AppQueries, AppStore
+from jixiao.service.metrics import Metrics
 from jixiao.service.query.runner import WorkerPool, open_runner
 from jixiao.service.settings import Settings
 from jixiao.service.store.factory import load_vocabulary, open_store
@@ -40,6 +42,7 @@ _HTTP_ERRORS = {404: "NotFound", 405: "MethodNotAllowed", 406: "NotAcceptable", 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The jixiao HTTP service for ``settings`` (default: from the environment)."""
     settings = settings or Settings()
+    metrics = Metrics() if settings.metrics else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,7 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             replica_max_triples=settings.query_replica_max_triples,
             allow_external=settings.allow_external,
             memory_mb=settings.query_worker_memory_mb,
+            metrics=metrics.queries if metrics else None,
         )
+        app.state.quad_count = metrics_route.quad_count(store) if metrics else None
         if isinstance(runner, WorkerPool):
             await run_in_threadpool(runner.start)
         app.state.queries = runner
@@ -118,4 +123,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     query_page.install(app)
     middleware.install(app, settings)
     app.add_middleware(LanguageCookie)
+    if metrics is not None:
+        metrics_route.install(app, metrics)
     return app

@@ -40,9 +40,10 @@ from pathlib import Path
 from typing import Protocol
 
 from jixiao.service.errors import QueryMemoryLimit, QueryTimeout, ServiceBusy, StoreError
+from jixiao.service.metrics import QueryMetrics
 from jixiao.service.query.egress import seal_thread
 from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
-from jixiao.service.query.worker import serve
+from jixiao.service.query.worker import REPLICA_OFF, REPLICA_STATES, StateCell, serve
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import QueryResult, Store
 from jixiao.service.store.embedded import EmbeddedStore
@@ -73,26 +74,33 @@ class QueryRunner(Protocol):
 
 class _Queue:
     """Admission: at most ``slots`` running, at most ``waiting`` waiting, each until its
-    deadline."""
+    deadline; counted in ``metrics``."""
 
-    def __init__(self, slots: int, waiting: int) -> None:
+    def __init__(self, slots: int, waiting: int, metrics: QueryMetrics) -> None:
         self._slots = asyncio.Semaphore(slots)
         self._max_waiting = waiting
         self._waiting = 0
+        self._metrics = metrics
 
     async def enter(self, deadline: float) -> None:
         if self._slots.locked() and self._waiting >= self._max_waiting:
+            self._metrics.refused.inc()
             raise ServiceBusy("the service is busy with other queries; try again shortly")
         self._waiting += 1
+        self._metrics.queued.inc()
         try:
             await asyncio.wait_for(self._slots.acquire(), max(0.0, deadline - time.monotonic()))
         except TimeoutError:
+            self._metrics.time_limit_stops.labels("queued").inc()
             raise QueryTimeout("the query waited its whole time limit for a free worker") from None
         finally:
             self._waiting -= 1
+            self._metrics.queued.dec()
+        self._metrics.running.inc()
 
     def leave(self) -> None:
         self._slots.release()
+        self._metrics.running.dec()
 
 
 class _Updates:
@@ -119,9 +127,18 @@ class ThreadRunner:
     """Queries in threads (in-memory and remote stores); see the module docstring.
     ``sealed`` threads cannot open a network socket (:mod:`.egress`)."""
 
-    def __init__(self, store: Store, *, workers: int, queue: int, sealed: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        workers: int,
+        queue: int,
+        sealed: bool = False,
+        metrics: QueryMetrics | None = None,
+    ) -> None:
         self._store = store
-        self._queue = _Queue(workers, queue)
+        self._metrics = metrics or QueryMetrics()
+        self._queue = _Queue(workers, queue, self._metrics)
         # Daemon-like: a thread stuck in a native call must not keep the process alive.
         self._threads = ThreadPoolExecutor(
             workers, thread_name_prefix="jixiao-query", initializer=seal_thread if sealed else None
@@ -144,7 +161,11 @@ class ThreadRunner:
                 asyncio.wrap_future(future), max(0.0, deadline - time.monotonic()) + 0.25
             )
         except TimeoutError:
+            self._metrics.time_limit_stops.labels("running").inc()
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
+        except QueryTimeout:  # its thread passed the deadline while writing the answer
+            self._metrics.time_limit_stops.labels("running").inc()
+            raise
 
     def _answer(self, job: QueryJob, deadline: float) -> Answer:
         def run() -> QueryResult:
@@ -166,6 +187,7 @@ class ThreadRunner:
 class _Worker:
     process: BaseProcess
     conn: Connection
+    replica: StateCell  # the state of the worker's replica, which the worker sets
     snapshot: Path | None = None
 
 
@@ -181,6 +203,7 @@ class WorkerPool:
         replica_max_triples: int = _REPLICA_MAX_TRIPLES,
         sealed: bool = False,
         memory_mb: int = 0,
+        metrics: QueryMetrics | None = None,
     ) -> None:
         if store.path is None:
             raise StoreError("worker processes need an on-disk store")
@@ -193,7 +216,8 @@ class WorkerPool:
         self._sealed = sealed
         self._updates = _Updates(store, sealed=sealed)
         self._answered: Counter[str] = Counter()
-        self._queue = _Queue(workers, queue)
+        self._metrics = metrics or QueryMetrics()
+        self._queue = _Queue(workers, queue, self._metrics)
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._context = multiprocessing.get_context("spawn")
@@ -238,11 +262,16 @@ class WorkerPool:
             if status == "error":
                 healthy = True
                 assert isinstance(value, BaseException)
+                if isinstance(value, QueryMemoryLimit):
+                    self._metrics.memory_limit_stops.inc()
                 raise value
             if status == "late":
+                self._metrics.time_limit_stops.labels("running").inc()
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
             if value == -signal.SIGABRT:  # how a Rust allocation past RLIMIT_DATA ends
+                self._metrics.memory_limit_stops.inc()
                 raise QueryMemoryLimit(self._over_memory())
+            self._metrics.worker_deaths.inc()
             raise WorkerDied(
                 f"the query worker died ({_death(value)}) while evaluating this query; it was "
                 "replaced, and the query was not answered"
@@ -286,21 +315,23 @@ class WorkerPool:
         if closed:
             return
         fresh = self._spawn()
+        self._metrics.worker_restarts.inc()
         with self._lock:
             self._idle.append(fresh)
             self._prune()
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
+        replica = self._context.Value("b", REPLICA_OFF, lock=False)
         process = self._context.Process(
             target=serve,
-            args=(child, self._replica_max_triples, self._sealed, self._memory),
+            args=(child, self._replica_max_triples, self._sealed, self._memory, replica),
             name="jixiao-query-worker",
             daemon=True,
         )
         process.start()
         child.close()
-        worker = _Worker(process, parent)
+        worker = _Worker(process, parent, replica)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -334,6 +365,21 @@ class WorkerPool:
         """Process ids of the live workers (for health checks and tests)."""
         with self._lock:
             return sorted(w.process.pid for w in self._all if w.process.pid is not None)
+
+    def replica_states(self) -> dict[str, int]:
+        """How many live workers' replicas are in each state: ``off`` (none: not asked for
+        yet, replicas off, the store too large for one, or the copy failed), ``loading``,
+        ``ready`` (a copy of the store as it is now) or ``stale`` (a copy of the store before
+        its latest write; the next query starts a new copy)."""
+        states = dict.fromkeys(("off", "loading", "ready", "stale"), 0)
+        with self._lock:
+            current = self._snapshot_generation == self._store.generation
+            for worker in self._all:
+                state = REPLICA_STATES.get(worker.replica.value, "off")
+                if state == "ready" and not (current and worker.snapshot == self._snapshot):
+                    state = "stale"
+                states[state] += 1
+        return states
 
     def answered_from(self) -> dict[str, int]:
         """How many answers each copy gave: ``snapshot`` (on disk) or ``replica`` (in
@@ -394,9 +440,11 @@ def open_runner(
     replica_max_triples: int = _REPLICA_MAX_TRIPLES,
     allow_external: bool = False,
     memory_mb: int = 0,
+    metrics: QueryMetrics | None = None,
 ) -> QueryRunner:
     """Worker processes over an on-disk embedded store; threads over any other store. Over
-    an embedded store they are sealed (:mod:`.egress`) unless ``allow_external``."""
+    an embedded store they are sealed (:mod:`.egress`) unless ``allow_external``; what they
+    do is counted in ``metrics``."""
     sealed = isinstance(store, EmbeddedStore) and not allow_external
     if isinstance(store, EmbeddedStore) and store.path is not None and not store.read_only:
         return WorkerPool(
@@ -406,5 +454,6 @@ def open_runner(
             replica_max_triples=replica_max_triples,
             sealed=sealed,
             memory_mb=memory_mb,
+            metrics=metrics,
         )
-    return ThreadRunner(store, workers=workers, queue=queue, sealed=sealed)
+    return ThreadRunner(store, workers=workers, queue=queue, sealed=sealed, metrics=metrics)

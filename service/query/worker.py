@@ -25,7 +25,7 @@ import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import IO, cast
+from typing import IO, Protocol, cast
 
 import pyoxigraph as ox
 
@@ -35,14 +35,29 @@ from jixiao.service.query.egress import seal_thread
 from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
 from jixiao.service.store.base import QueryResult, query_store
 
-__all__ = ["Replica", "serve"]
+__all__ = ["REPLICA_OFF", "REPLICA_STATES", "Replica", "StateCell", "serve"]
+
+# What a worker's replica is doing, in a cell shared with the server (``/metrics``).
+REPLICA_OFF, REPLICA_LOADING, REPLICA_READY = 0, 1, 2
+REPLICA_STATES = {REPLICA_OFF: "off", REPLICA_LOADING: "loading", REPLICA_READY: "ready"}
+
+
+class StateCell(Protocol):
+    """A shared integer (``multiprocessing.Value``): the server reads what a worker sets."""
+
+    value: int
 
 
 def serve(
-    conn: Connection, replica_max_triples: int = 0, sealed: bool = False, memory_limit: int = 0
+    conn: Connection,
+    replica_max_triples: int = 0,
+    sealed: bool = False,
+    memory_limit: int = 0,
+    replica_state: StateCell | None = None,
 ) -> None:
     """Answer jobs from ``conn`` until it closes; copy snapshots of at most
-    ``replica_max_triples`` quads into memory (0: never). A ``sealed`` worker cannot open a
+    ``replica_max_triples`` quads into memory (0: never), saying in ``replica_state`` whether a
+    copy is under way or finished (``REPLICA_*``). A ``sealed`` worker cannot open a
     network socket (:mod:`.egress`; its pipe to the server is open already). With
     ``memory_limit`` (bytes), the worker's data (heap and private mappings, RLIMIT_DATA)
     stays under it: a native allocation past it aborts the worker (SIGABRT, which the pool
@@ -53,7 +68,7 @@ def serve(
         resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit))
     if sealed:
         seal_thread()  # before any thread starts, so that the replica's threads are sealed too
-    replica = Replica(replica_max_triples)
+    replica = Replica(replica_max_triples, replica_state)
     store: ox.Store | None = None
     opened: str | None = None
     while True:
@@ -101,11 +116,14 @@ class Replica:
 
     At most one finished copy and one copy under way; stores of more than ``max_quads``
     quads are not copied (0: nothing is). A copy of a snapshot that failed or was too large
-    is not tried again for that snapshot.
+    is not tried again for that snapshot. ``state``, if given, is kept at ``REPLICA_LOADING``
+    while a copy is wanted and under way, ``REPLICA_READY`` once the latest one is finished,
+    and ``REPLICA_OFF`` when there is none (not asked for yet, too large, failed).
     """
 
-    def __init__(self, max_quads: int) -> None:
+    def __init__(self, max_quads: int, state: StateCell | None = None) -> None:
         self._max_quads = max_quads
+        self._state = state
         self._changed = threading.Condition()
         self._wanted: tuple[str, ox.Store] | None = None  # the latest job's snapshot, on disk
         self._ready: tuple[str, ox.Store] | None = None  # a finished copy
@@ -125,6 +143,7 @@ class Replica:
                 self._stale, self._ready = self._ready[1], None  # snapshots only move on
             if self._wanted is None or self._wanted[0] != snapshot:
                 self._wanted = (snapshot, on_disk)
+                self._mark(REPLICA_LOADING)
                 self._changed.notify()
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -162,9 +181,16 @@ class Replica:
             with self._changed:
                 if copy is not None and self._is_wanted(snapshot):
                     self._ready = (snapshot, copy)
+                    self._mark(REPLICA_READY)
+                elif self._is_wanted(snapshot):  # too large, or failed: none for this one
+                    self._mark(REPLICA_OFF)
             # Drop our handles before waiting: an abandoned copy is freed here, and the old
             # snapshot is not kept open.
             del copy, on_disk
+
+    def _mark(self, state: int) -> None:
+        if self._state is not None:
+            self._state.value = state
 
     def _is_wanted(self, snapshot: str) -> bool:
         wanted = self._wanted

@@ -6,6 +6,10 @@ canned query's rows) until the store is written to: entries are keyed by the sto
 remote endpoint, written to behind our back) nothing is remembered. A missing value is
 computed once however many ask for it at the same time: the others wait for that one
 computation, on the event loop when they use :meth:`StoreCache.aget`, holding no thread.
+
+A cache given a ``name`` counts its lookups per store, hits and misses (:func:`lookups`, for
+``GET /metrics``): a hit is a value kept or a computation under way that the lookup waits for;
+a miss computes (over a store without a generation, every lookup does).
 """
 
 from __future__ import annotations
@@ -17,14 +21,21 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 import anyio
 from anyio import to_thread
 
-__all__ = ["StoreCache"]
+__all__ = ["StoreCache", "lookups"]
 
 T = TypeVar("T")
+
+_NAMED: list[StoreCache[object]] = []  # the caches that count, in the order made
+
+
+def lookups(store: object) -> dict[str, tuple[int, int]]:
+    """``{name: (hits, misses)}`` of every named cache's lookups for ``store``."""
+    return {cache.name: cache.counts(store) for cache in _NAMED if cache.name}
 
 
 class StoreCache(Generic[T]):
@@ -37,12 +48,24 @@ class StoreCache(Generic[T]):
     exception. An exception is not kept: the next request computes again.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, name: str = "") -> None:
         self._size = size
+        self.name = name
         self._lock = threading.Lock()
         # Per store: the generation its entries belong to, the entries, the computations.
         self._stores: weakref.WeakKeyDictionary[object, _Generation[T]]
         self._stores = weakref.WeakKeyDictionary()
+        # Per store: [hits, misses] of the lookups of a named cache.
+        self._counts: weakref.WeakKeyDictionary[object, list[int]]
+        self._counts = weakref.WeakKeyDictionary()
+        if name:
+            _NAMED.append(cast("StoreCache[object]", self))
+
+    def counts(self, store: object) -> tuple[int, int]:
+        """(hits, misses) of the lookups for ``store`` (0, 0 unless the cache is named)."""
+        with self._lock:
+            hits, misses = self._counts.get(store, (0, 0))
+        return hits, misses
 
     def peek(self, store: object, key: Hashable) -> tuple[T] | None:
         """``(value,)`` if ``key`` is kept for the store's current generation, else None
@@ -108,6 +131,14 @@ class StoreCache(Generic[T]):
     def _find(self, store: object, key: Hashable) -> tuple[T] | Future[T] | _Flight[T] | None:
         """What a request for ``key`` finds: ``(value,)`` kept, a computation under way to
         wait for, or a computation it now owns and must run (None: one not to keep)."""
+        found = self._look_up(store, key)
+        if self.name:
+            with self._lock:
+                counts = self._counts.setdefault(store, [0, 0])
+                counts[0 if isinstance(found, tuple | Future) else 1] += 1
+        return found
+
+    def _look_up(self, store: object, key: Hashable) -> tuple[T] | Future[T] | _Flight[T] | None:
         generation = getattr(store, "generation", None)
         if not isinstance(generation, int):
             return None

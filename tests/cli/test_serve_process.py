@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from support.app import WRITE_TOKEN
 from support.servers import BIN
 
@@ -164,3 +165,40 @@ def test_every_worker_stops_with_the_server(tmp_path: Path, how: str) -> None:
         assert not {p for p in started if alive(p)}
     output = server.stderr.read_text() + server.stdout.read_text()
     assert "Traceback" not in output, output[-3000:]
+
+
+def test_metrics_are_scraped_from_a_real_server(tmp_path: Path) -> None:
+    """``GET /metrics`` of a real ``jixiao serve`` over an on-disk store: Prometheus' text
+    format, counting the requests before the scrape, its two query workers, their replicas,
+    the store's quads and the server process."""
+    with (
+        serving(tmp_path, str(tmp_path / "store")) as server,
+        httpx.Client(base_url=server.url, timeout=60) as client,
+    ):
+        for _ in range(3):
+            assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        assert client.get("/no/such/page").status_code == 404
+        response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(response.text)
+        for s in family.samples
+    }
+
+    def requests(route: str, status: str) -> float:
+        labels = (("method", "GET"), ("route", route), ("status", status))
+        return samples[("jixiao_http_requests_total", labels)]
+
+    assert requests("/sparql", "200") == 3
+    assert requests("<unmatched>", "404") == 1
+    assert requests("/healthz", "200") >= 1  # the readiness probes
+    assert samples[("jixiao_query_workers", ())] == 2
+    replicas = {
+        dict(k[1])["state"]: v for k, v in samples.items() if k[0] == "jixiao_query_replicas"
+    }
+    assert sum(replicas.values()) == 2
+    assert samples[("jixiao_store_quads", ())] > 0  # the vocabulary
+    assert samples[("process_resident_memory_bytes", ())] > 0
+    assert samples[("process_cpu_seconds_total", ())] > 0

@@ -56,7 +56,7 @@ def _yaml_blocks() -> list[str]:
 
 def test_readme_ci_snippets_are_yaml_whose_jixiao_commands_parse() -> None:
     blocks = _yaml_blocks()
-    assert len(blocks) == 3  # GitHub Actions, GitLab CI, pre-commit
+    assert len(blocks) == 4  # GitHub Actions, GitLab CI, pre-commit, Prometheus
     commands = []
     for block in blocks:
         yaml.safe_load(block)
@@ -68,6 +68,8 @@ def test_readme_ci_snippets_are_yaml_whose_jixiao_commands_parse() -> None:
     (pre_commit,) = (yaml.safe_load(b) for b in blocks if "repos:" in b)
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert pre_commit["repos"][0]["hooks"][0]["id"] == hooks[0]["id"]
+    (prometheus,) = (yaml.safe_load(b) for b in blocks if "scrape_configs:" in b)
+    assert prometheus["scrape_configs"][0]["metrics_path"] == "/metrics"
 
 
 def test_readme_validate_line_names_every_format() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from prometheus_client.parser import text_string_to_metric_families
 from support.sync_app import service
 
 from jixiao.service.query.runner import WorkerPool, worker_memory
@@ -32,6 +33,7 @@ def test_a_query_over_the_limit_is_stopped_and_its_worker_replaced(tmp_path: Pat
         over = client.get("/sparql", params={"query": doubling(27)})  # 2 GB
         after = client.get("/sparql", params={"query": PROJECTS})
         (replacement,) = pool.pids()
+        scraped = client.get("/metrics").text
     assert within.status_code == 200, within.text
     assert within.json()["results"]["bindings"][0]["n"]["value"] == str(16 << 20)
     assert over.status_code == 503, over.text
@@ -39,6 +41,15 @@ def test_a_query_over_the_limit_is_stopped_and_its_worker_replaced(tmp_path: Pat
     assert body["error"] == "QueryMemoryLimit"
     assert "300 MB" in body["message"] and "query_worker_memory_mb" in body["message"]
     assert after.status_code == 200 and replacement != before
+    counted = {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(scraped)
+        for sample in family.samples
+        if not sample.labels
+    }
+    assert counted["jixiao_query_memory_limit_stops_total"] == 1
+    assert counted["jixiao_query_worker_restarts_total"] == 1
+    assert counted["jixiao_query_worker_deaths_total"] == 0
 
 
 def test_the_default_limit_is_a_share_of_half_the_memory() -> None:

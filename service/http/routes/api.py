@@ -59,8 +59,8 @@ router = APIRouter(
 
 # Answers (JSON or CSV bodies) kept until the next write: a cross-year query costs ~10 ms
 # of Oxigraph on the seed tables, seconds on a large store.
-_ANSWERS: StoreCache[bytes] = StoreCache(256)
-_GZIPPED: StoreCache[tuple[bytes, str | None]] = StoreCache(256)  # their gzip bodies
+_ANSWERS: StoreCache[bytes] = StoreCache(256, name="api")
+_GZIPPED: StoreCache[tuple[bytes, str | None]] = StoreCache(256, name="api-gzip")  # gzip bodies
 # Different questions computed at once, per app (see the module's docstring).
 COMPUTING_AT_ONCE = 4
 

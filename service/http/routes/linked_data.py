@@ -56,7 +56,7 @@ _OX_FORMATS = {
 }
 # The representations served lately, kept until the next write: a page costs milliseconds
 # of SPARQL and templating, a kept one nothing (None: the store does not know the resource).
-_PAGES: StoreCache[bytes | None] = StoreCache(1024)
+_PAGES: StoreCache[bytes | None] = StoreCache(1024, name="pages")
 _CONTENT_TYPES = {
     "text/turtle": "text/turtle; charset=utf-8",
     "application/ld+json": "application/ld+json",

@@ -160,8 +160,8 @@ async def _query(request: Request, operation: Operation) -> Response:
 # _KEPT_BYTES, plain or, for clients that take gzip, compressed (so a large answer that
 # compresses well is kept too). Never kept: queries whose answer may differ between two runs
 # on the same data.
-_ANSWERS: StoreCache[Answer] = StoreCache(128)
-_GZIPPED: StoreCache[Answer] = StoreCache(128)
+_ANSWERS: StoreCache[Answer] = StoreCache(128, name="sparql")
+_GZIPPED: StoreCache[Answer] = StoreCache(128, name="sparql-gzip")
 _KEPT_BYTES = 1 << 20
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 

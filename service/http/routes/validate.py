@@ -50,6 +50,7 @@ from jixiao.shapes.report import Location
 __all__ = [
     "router",
     "shutdown_worker",
+    "validation_jobs",
     "worker_pids",
 ]
 
@@ -138,6 +139,8 @@ class _Worker:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._slot: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        self.running = 0  # jobs given the worker, until it is free again
+        self.waiting = 0  # jobs waiting for it
 
     def pool(self, base_iri: str) -> ProcessPoolExecutor:
         """The worker, started and warm (a job's clock starts after this)."""
@@ -179,6 +182,7 @@ class _Worker:
         """The job's outcome, waiting for the worker at most ``timeout``, then running in it
         at most ``timeout``."""
         slot = self._free_slot()
+        self.waiting += 1
         try:
             await asyncio.wait_for(slot.acquire(), timeout)
         except TimeoutError:
@@ -186,9 +190,16 @@ class _Worker:
                 f"the validation worker was busy with other uploads for {timeout:g} s; "
                 "try again shortly"
             ) from None
+        finally:
+            self.waiting -= 1
+        self.running += 1
         running = asyncio.ensure_future(asyncio.to_thread(self._run, job, timeout))
-        running.add_done_callback(lambda _: slot.release())  # when the worker is free
+        running.add_done_callback(lambda _: self._free(slot))  # when the worker is free
         return await asyncio.shield(running)
+
+    def _free(self, slot: asyncio.Semaphore) -> None:
+        self.running -= 1
+        slot.release()
 
     def _free_slot(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
@@ -232,6 +243,11 @@ _worker = _Worker()
 def worker_pids() -> list[int]:
     """Process ids of the validation worker (none until the first upload; for tests)."""
     return _worker.pids()
+
+
+def validation_jobs() -> tuple[int, int]:
+    """(running, waiting) uploads of the validation worker (for ``GET /metrics``)."""
+    return _worker.running, _worker.waiting
 
 
 def shutdown_worker() -> None:
