@@ -30,12 +30,13 @@ __all__ = ["StoreCache", "lookups"]
 
 T = TypeVar("T")
 
-_NAMED: list[StoreCache[object]] = []  # the caches that count, in the order made
+# The caches that count, by name, for as long as they exist (the routes' for good).
+_NAMED: weakref.WeakValueDictionary[str, StoreCache[object]] = weakref.WeakValueDictionary()
 
 
 def lookups(store: object) -> dict[str, tuple[int, int]]:
     """``{name: (hits, misses)}`` of every named cache's lookups for ``store``."""
-    return {cache.name: cache.counts(store) for cache in _NAMED if cache.name}
+    return {name: cache.counts(store) for name, cache in list(_NAMED.items())}
 
 
 class StoreCache(Generic[T]):
@@ -59,7 +60,7 @@ class StoreCache(Generic[T]):
         self._counts: weakref.WeakKeyDictionary[object, list[int]]
         self._counts = weakref.WeakKeyDictionary()
         if name:
-            _NAMED.append(cast("StoreCache[object]", self))
+            _NAMED[name] = cast("StoreCache[object]", self)
 
     def counts(self, store: object) -> tuple[int, int]:
         """(hits, misses) of the lookups for ``store`` (0, 0 unless the cache is named)."""

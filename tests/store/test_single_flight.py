@@ -4,6 +4,7 @@ waiting for it holds no thread; and slow canned questions leave the thread pool 
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from jixiao.service.query import runner as query_runner
 from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import QueryResult
-from jixiao.service.store.cache import StoreCache
+from jixiao.service.store.cache import StoreCache, lookups
 from jixiao.service.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.anyio
@@ -208,3 +209,34 @@ async def test_slow_questions_run_once_each_and_leave_threads_to_pages(
     for unit, answer in zip(units, answers[::10], strict=True):
         assert answer.json()["parameters"] == {"unitName": unit}
         assert answer.json()["rows"] == []
+
+
+async def test_a_named_cache_counts_its_hits_and_misses_per_store() -> None:
+    """A hit: a kept value, or a computation under way that the lookup waits for; a miss
+    computes. Counted per store; over a store without generations every lookup misses."""
+
+    class Remote:
+        """A store written to behind our back: no ``generation``."""
+
+    cache: StoreCache[str] = StoreCache(8, name="counted-here")
+    store, other, remote = EmbeddedStore(), EmbeddedStore(), Remote()
+    gate = threading.Event()
+    compute = Slow(gate=gate)
+    first = asyncio.create_task(cache.aget(store, "k", compute))
+    await until(lambda: compute.calls == 1)
+    second = asyncio.create_task(cache.aget(store, "k", compute))  # waits for the first
+    await asyncio.sleep(0.05)
+    gate.set()
+    assert await first == await second == "answer"
+    assert await cache.aget(store, "k", compute) == "answer"  # kept
+    for _ in range(2):
+        await cache.aget(remote, "k", compute)
+    assert compute.calls == 3
+    assert cache.counts(store) == (2, 1)
+    assert cache.counts(other) == (0, 0)
+    assert lookups(store)["counted-here"] == (2, 1)
+    assert lookups(remote)["counted-here"] == (0, 2)
+    assert StoreCache(8).counts(store) == (0, 0)  # an unnamed cache counts nothing
+    del cache, first, second
+    gc.collect()
+    assert "counted-here" not in lookups(store)  # gone with its cache
