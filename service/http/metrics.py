@@ -1,12 +1,13 @@
 """``GET /metrics``: what the service is doing, in Prometheus' text format.
 
-:func:`install` gives an app its middleware that counts every request by method, route
+:func:`install` gives an app a middleware that counts every request by method, route
 *template* and status (so no client can add series by asking for new paths), the route, and a
 collector that reads at each scrape what is kept elsewhere: the answer caches' hits and misses
-(:mod:`..store.cache`), the query workers' replicas and which copy answered (:mod:`..query.
-runner`), the store's size (counted once per write, :mod:`..store.size`) and the validation
-worker's queue. The query runner counts its own events in the app's :class:`~..metrics.
-Metrics`. A scrape reads only kept numbers: no store query but a recount after a write.
+(:func:`.store.cache.lookups`), the query workers' replicas and which copy answered
+(:class:`.query.runner.WorkerPool`), the store's size (counted once per write,
+:class:`.store.size.QuadCount`) and the validation worker's queue. The query runner counts its
+own events in the app's :class:`.metrics.Metrics`. A scrape reads only kept numbers: no store
+query but a recount after a write.
 """
 
 from __future__ import annotations
