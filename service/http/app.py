@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -21,14 +22,14 @@ from jixiao.service.http import metrics as metrics_route
 from jixiao.service.http import middleware
 from jixiao.service.http import templating as pages
 from jixiao.service.http.i18n import LanguageCookie
-from jixiao.service.http.routes import linked_data, query_page, void
+from jixiao.service.http.routes import api, linked_data, query_page, void
 from jixiao.service.http.routes.api import router as api_router
 from jixiao.service.http.routes.graph_store import router as graph_store_router
 from jixiao.service.http.routes.series import router as series_page_router
 from jixiao.service.http.routes.sparql import router as sparql_router
 from jixiao.service.http.routes.validate import router as validation_router
 from jixiao.service.http.routes.validate import shutdown_worker
-from jixiao.service.http.state import AppQueries, AppStore
+from jixiao.service.http.state import AppQueries, AppStore, keep
 from jixiao.service.metrics import Metrics
 from jixiao.service.query.runner import WorkerPool, open_runner
 from jixiao.service.settings import Settings
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.store, settings=settings)
         load_vocabulary(store)
-        app.state.store = store
+        keep(app, store=store)
         runner = open_runner(
             store,
             workers=settings.query_workers,
@@ -58,10 +59,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             memory_mb=settings.query_worker_memory_mb,
             metrics=metrics.queries if metrics else None,
         )
-        app.state.quad_count = metrics_route.quad_count(store) if metrics else None
+        if metrics is not None:
+            keep(app, quad_count=metrics_route.quad_count(store))
         if isinstance(runner, WorkerPool):
             await run_in_threadpool(runner.start)
-        app.state.queries = runner
+        keep(app, queries=runner, computing=anyio.CapacityLimiter(api.COMPUTING_AT_ONCE))
         try:
             yield
         finally:
@@ -76,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.state.settings = settings
+    keep(app, settings=settings)
 
     @app.exception_handler(JixiaoError)
     async def jixiao_error(request: Request, exc: JixiaoError) -> Response:

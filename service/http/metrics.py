@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
-from starlette.datastructures import State
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jixiao.service.http.routes.validate import validation_jobs
+from jixiao.service.http.state import held, keep, metrics_of
 from jixiao.service.metrics import CONTENT_TYPE, Metrics
 from jixiao.service.query.runner import WorkerPool
 from jixiao.service.store.cache import lookups
@@ -41,8 +41,8 @@ router = APIRouter(tags=["operations"])
 def install(app: FastAPI, metrics: Metrics) -> None:
     """Count ``app``'s requests in ``metrics`` and serve them at ``GET /metrics`` (call it
     after the other middleware: the count is outermost, so it sees every answer)."""
-    app.state.metrics = metrics
-    metrics.registry.register(_Collector(app.state))
+    keep(app, metrics=metrics)
+    metrics.registry.register(_Collector(app))
     app.include_router(router)
     app.add_middleware(RequestMetrics, metrics=metrics, router=app.router)
 
@@ -58,11 +58,10 @@ async def metrics(request: Request) -> Response:
     status, queries running and queued, time- and memory-limit stops, worker restarts,
     answer-cache hits and misses, replica states, the store's size, validation jobs, and
     the server process's CPU and memory (metric names and meanings in the README)."""
-    state = request.app.state
-    size: QuadCount | None = getattr(state, "quad_count", None)
+    size = held(request.app).quad_count
     if size is not None:
         await size.refresh(wait=_SIZE_WAIT)
-    return Response(state.metrics.exposition(), media_type=CONTENT_TYPE)
+    return Response(metrics_of(request).exposition(), media_type=CONTENT_TYPE)
 
 
 class RequestMetrics:
@@ -127,15 +126,13 @@ def _leaves(routes: list[BaseRoute]) -> Iterator[BaseRoute]:
 class _Collector:
     """What a scrape reads from the app as it is (see the module docstring)."""
 
-    def __init__(self, state: State) -> None:
-        self._state = state
+    def __init__(self, app: FastAPI) -> None:
+        self._app = app
 
     def collect(self) -> Iterator[Metric]:
-        store = getattr(self._state, "store", None)
-        runner = getattr(self._state, "queries", None)
+        store, runner, size = held(self._app)
         if store is not None:
             yield from _caches(store)
-        size: QuadCount | None = getattr(self._state, "quad_count", None)
         if size is not None and size.quads is not None:
             quads = GaugeMetricFamily(
                 "jixiao_store_quads",

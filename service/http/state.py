@@ -1,22 +1,65 @@
-"""What the app holds, typed: its settings, store and query runner.
+"""What the app holds, typed: its settings, store, query runner, the limit on answers
+computed at once, and (when ``/metrics`` is on) its metrics and the store's count.
 
-:func:`~.app.create_app` puts them on ``app.state`` (the store and the runner when the app
-starts); routes take them as dependencies — ``settings: AppSettings``, ``store: AppStore``,
-``queries: AppQueries`` — and helpers that have only the request call the ``*_of`` functions,
-so neither mypy nor a reader loses track of a setting between the CLI and a route.
+:func:`~.app.create_app` hands them to :func:`keep` (the store, the runner and the limiter
+when the app starts), which puts them on ``app.state``; routes take them as dependencies —
+``settings: AppSettings``, ``store: AppStore``, ``queries: AppQueries`` — and helpers that
+have only the request call the ``*_of`` functions, so neither mypy nor a reader loses track
+of a setting between the CLI and a route. This is the one module that touches ``app.state``
+(a test holds every other to it).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated, NamedTuple, cast
 
-from fastapi import Depends, Request
+import anyio
+from fastapi import Depends, FastAPI, Request
 
+from jixiao.service.metrics import Metrics
 from jixiao.service.query.runner import QueryRunner
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import Store
+from jixiao.service.store.size import QuadCount
 
-__all__ = ["AppQueries", "AppSettings", "AppStore", "queries_of", "settings_of", "store_of"]
+__all__ = [
+    "AppComputing",
+    "AppQueries",
+    "AppSettings",
+    "AppStore",
+    "Held",
+    "computing_of",
+    "held",
+    "keep",
+    "metrics_of",
+    "queries_of",
+    "settings_of",
+    "store_of",
+]
+
+
+def keep(
+    app: FastAPI,
+    *,
+    settings: Settings | None = None,
+    store: Store | None = None,
+    queries: QueryRunner | None = None,
+    computing: anyio.CapacityLimiter | None = None,
+    metrics: Metrics | None = None,
+    quad_count: QuadCount | None = None,
+) -> None:
+    """Hold what is given on ``app.state`` (what is not given is left as it is)."""
+    given = {
+        "settings": settings,
+        "store": store,
+        "queries": queries,
+        "computing": computing,
+        "metrics": metrics,
+        "quad_count": quad_count,
+    }
+    for name, value in given.items():
+        if value is not None:
+            setattr(app.state, name, value)
 
 
 def settings_of(request: Request) -> Settings:
@@ -34,6 +77,36 @@ def queries_of(request: Request) -> QueryRunner:
     return cast(QueryRunner, request.app.state.queries)
 
 
+def computing_of(request: Request) -> anyio.CapacityLimiter:
+    """The limit on ``/api`` answers turned into bodies at once (made when the app starts)."""
+    return cast(anyio.CapacityLimiter, request.app.state.computing)
+
+
+def metrics_of(request: Request) -> Metrics:
+    """The app's metrics (its ``/metrics`` route exists only when they do)."""
+    return cast(Metrics, request.app.state.metrics)
+
+
+class Held(NamedTuple):
+    """What a scrape reads from an app as it is at that moment: each ``None`` until the
+    app has started (or, for ``quad_count``, when ``/metrics`` is off)."""
+
+    store: Store | None
+    queries: QueryRunner | None
+    quad_count: QuadCount | None
+
+
+def held(app: FastAPI) -> Held:
+    """What ``app`` holds now (see :class:`Held`)."""
+    state = app.state
+    return Held(
+        getattr(state, "store", None),
+        getattr(state, "queries", None),
+        getattr(state, "quad_count", None),
+    )
+
+
 AppSettings = Annotated[Settings, Depends(settings_of)]
 AppStore = Annotated[Store, Depends(store_of)]
 AppQueries = Annotated[QueryRunner, Depends(queries_of)]
+AppComputing = Annotated[anyio.CapacityLimiter, Depends(computing_of)]

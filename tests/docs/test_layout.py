@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -80,3 +81,34 @@ def test_the_cli_and_the_library_start_without_the_web_framework() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _modules() -> list[Path]:
+    return sorted(p for top in SOURCES for p in (ROOT / top).rglob("*.py"))
+
+
+def _app_state_uses(source: str) -> list[int]:
+    """Lines of ``<…>app.state`` (``request.app.state``, ``app.state``) in Python code."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "state":
+            owner = node.value
+            name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            if name == "app":
+                lines.append(node.lineno)
+    return lines
+
+
+def test_only_http_state_touches_app_state() -> None:
+    """What the app holds is read through the typed dependencies of service/http/state.py,
+    never as an untyped ``request.app.state`` read elsewhere."""
+    assert _app_state_uses("def f(request):\n    return request.app.state.store\n") == [2]
+    state = ROOT / "service" / "http" / "state.py"
+    assert _app_state_uses(state.read_text(encoding="utf-8"))
+    found = {
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in _modules()
+        if path != state
+        for line in _app_state_uses(path.read_text(encoding="utf-8"))
+    }
+    assert sorted(found) == []

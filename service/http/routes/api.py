@@ -31,7 +31,7 @@ from jixiao.ingest.errors import UsageError
 from jixiao.ingest.years import check_year
 from jixiao.service.answers.canned import CannedQuery, QueryRows, load_queries, rows_from_json
 from jixiao.service.http.bodies import accepts_gzip, gzipped, respond
-from jixiao.service.http.state import queries_of, settings_of, store_of
+from jixiao.service.http.state import computing_of, queries_of, settings_of, store_of
 from jixiao.service.query.evaluation import Answer as QueryAnswer
 from jixiao.service.query.evaluation import QueryJob
 from jixiao.service.store.cache import StoreCache
@@ -246,7 +246,7 @@ async def _answer(
 
     async def body() -> bytes:
         answer = await evaluate_question(request, name, job)
-        return await anyio.to_thread.run_sync(encoded, answer, limiter=_computing(request))
+        return await anyio.to_thread.run_sync(encoded, answer, limiter=computing_of(request))
 
     key = (name, tuple(sorted(values.items())), max_rows, fmt)
 
@@ -279,15 +279,6 @@ def _csv(rows: QueryRows) -> bytes:
     for row in rows.rows:
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return buffer.getvalue().encode()
-
-
-def _computing(request: Request) -> anyio.CapacityLimiter:
-    """The app's limit on questions computed at once (made by the first request)."""
-    state = request.app.state
-    limiter = getattr(state, "api_computing", None)
-    if not isinstance(limiter, anyio.CapacityLimiter):
-        limiter = state.api_computing = anyio.CapacityLimiter(COMPUTING_AT_ONCE)
-    return limiter
 
 
 _CSV: dict[int | str, dict[str, Any]] = {
