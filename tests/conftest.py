@@ -6,6 +6,8 @@
   (session-wide; its base URL and write token as a :class:`Server`).
 * ``oxigraph_server`` — a real ``oxigraph serve --union-default-graph`` subprocess.
 * ``served`` — the app over ``:memory:`` and on disk, called from plain tests (``sync_app``).
+* ``stop_validation_worker`` — stops the app's validation worker process (if an upload
+  started one) after the module's tests: ``pytest.mark.usefixtures`` it.
 """
 
 from __future__ import annotations
@@ -95,3 +97,11 @@ def pytest_configure(config: pytest.Config) -> None:
     """Load the Hypothesis profile named by ``JIXIAO_HYPOTHESIS_PROFILE`` (``make fuzz``)
     before any test module is collected (see ``support/hypothesis_profiles.py``)."""
     import support.hypothesis_profiles  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def stop_validation_worker() -> Iterator[None]:
+    yield
+    from jixiao.service.http.routes.validate import shutdown_worker
+
+    shutdown_worker()

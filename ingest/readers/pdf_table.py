@@ -35,19 +35,9 @@ from pdfminer.psparser import PSException
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
+from jixiao.ingest import target_table as layout
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.model import SourceTable
-from jixiao.ingest.target_table import (
-    AMOUNT_KEYS,
-    NO_HEADER,
-    Cell,
-    Header,
-    LayoutRow,
-    assemble_table,
-    continues,
-    match_header,
-    read_preamble,
-)
 from jixiao.ingest.text import clean_text
 
 __all__ = ["MEDIA_TYPE", "read_pdf_table"]
@@ -77,9 +67,9 @@ def _closing_rules(page: Page) -> dict[str, Any]:
 @dataclass
 class _Reading:
     source: str
-    header: Header | None = None
+    header: layout.Header | None = None
     preamble: list[str] = field(default_factory=list)
-    rows: list[LayoutRow] = field(default_factory=list)
+    rows: list[layout.LayoutRow] = field(default_factory=list)
     next_line: int = 2  # the header is row 1 of the table read as one
 
     def page(self, page: Page, number: int) -> None:
@@ -101,28 +91,28 @@ class _Reading:
         for row_on_page, raw in enumerate(cut, start=1):
             cells = [_cell_text(c) for c in raw]
             names = [clean_text(c or "") for c in cells]
-            index = match_header(names)
+            index = layout.match_header(names)
             where: dict[str, Any] = {"page": page, "line": row_on_page}
             if isinstance(index, str):
                 raise InputError(f"the header row has no column {index}", file=self.source, **where)
             if index is not None:
                 if self.header is None:
-                    self.header = Header(1, index, names, {"page": page})
+                    self.header = layout.Header(1, index, names, {"page": page})
                 continue
             if self.header is None:
-                raise InputError(NO_HEADER, file=self.source, **where)
+                raise InputError(layout.NO_HEADER, file=self.source, **where)
             self.row(cells, where, first_row)
             first_row = False
 
     def row(self, cells: list[str | None], where: dict[str, Any], first_row: bool) -> None:
         assert self.header is not None
-        by_key: dict[str, Cell] = {
+        by_key: dict[str, layout.Cell] = {
             key: cells[i] if i < len(cells) else None for key, i in self.header.index.items()
         }
         if all(v is None for v in by_key.values()):
             return
-        carries_on = first_row and all(by_key[key] is None for key in AMOUNT_KEYS)
-        if self.rows and (carries_on or continues(by_key)):
+        carries_on = first_row and all(by_key[key] is None for key in layout.AMOUNT_KEYS)
+        if self.rows and (carries_on or layout.continues(by_key)):
             held = self.rows[-1]
             joined = dict(held.cells)
             for key in ("name", "goal", "indicators"):
@@ -130,9 +120,9 @@ class _Reading:
                 if more is not None:
                     before = joined[key]
                     joined[key] = str(more) if before is None else f"{before}{more}"
-            self.rows[-1] = LayoutRow(held.line, joined, held.header, held.where)
+            self.rows[-1] = layout.LayoutRow(held.line, joined, held.header, held.where)
             return
-        self.rows.append(LayoutRow(self.next_line, by_key, self.header, where))
+        self.rows.append(layout.LayoutRow(self.next_line, by_key, self.header, where))
         self.next_line += 1
 
 
@@ -170,9 +160,11 @@ def read_pdf_table(data: bytes, source: str) -> SourceTable:
             f"the PDF is damaged and cannot be read ({type(exc).__name__})", file=source
         ) from None
     if reading.header is None:
-        raise InputError(f"{NO_HEADER} (no ruled table on any page)", file=source, page=1)
-    preamble = read_preamble(reading.preamble, source, {"page": reading.header.where["page"]})
-    return assemble_table(
+        raise InputError(f"{layout.NO_HEADER} (no ruled table on any page)", file=source, page=1)
+    preamble = layout.read_preamble(
+        reading.preamble, source, {"page": reading.header.where["page"]}
+    )
+    return layout.assemble_table(
         data,
         source,
         encoding="",

@@ -26,22 +26,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from jixiao.ingest import target_table as layout
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.model import SourceTable
 from jixiao.ingest.readers.sniff import Kind, sniff
 from jixiao.ingest.readers.workbook import CellValue, Sheet, read_workbook
-from jixiao.ingest.target_table import (
-    COLUMNS,
-    NO_HEADER,
-    TEXT_KEYS,
-    Cell,
-    Header,
-    LayoutRow,
-    assemble_table,
-    continues,
-    match_header,
-    read_preamble,
-)
 from jixiao.ingest.text import clean_text
 
 __all__ = ["MEDIA_TYPES", "read_workbook_table"]
@@ -57,7 +46,7 @@ def _text(value: CellValue) -> str:
     return "" if value is None else clean_text(str(value))
 
 
-def _cell(value: CellValue) -> Cell:
+def _cell(value: CellValue) -> layout.Cell:
     if value is None or isinstance(value, str | int | float):
         return value
     return str(value)
@@ -65,7 +54,7 @@ def _cell(value: CellValue) -> Cell:
 
 @dataclass(frozen=True, slots=True)
 class _SheetHeader:
-    header: Header
+    header: layout.Header
     last_row: int  # the header's last row (its second, for a two-row header)
 
 
@@ -73,22 +62,22 @@ def _find_header(sheet: Sheet, source: str) -> _SheetHeader:
     where: dict[str, Any] = {"sheet": sheet.name}
     for row in range(1, sheet.height + 1):
         names = [_text(sheet.value(row, c)) for c in range(1, sheet.width + 1)]
-        index = match_header(names)
+        index = layout.match_header(names)
         if index is None:
             continue
         if isinstance(index, dict):
-            return _SheetHeader(Header(row, index, names, where), row)
+            return _SheetHeader(layout.Header(row, index, names, where), row)
         below = [_text(sheet.value(row + 1, c)) for c in range(1, sheet.width + 1)]
         both = _two_rows(names, below)
-        combined = match_header(both)
+        combined = layout.match_header(both)
         if isinstance(combined, dict):
-            return _SheetHeader(Header(row, combined, both, where), row + 1)
+            return _SheetHeader(layout.Header(row, combined, both, where), row + 1)
         raise InputError(f"the header row has no column {index}", file=source, line=row, **where)
-    raise InputError(NO_HEADER, file=source, **where)
+    raise InputError(layout.NO_HEADER, file=source, **where)
 
 
 def _names_a_column(text: str) -> bool:
-    return any(text.startswith(name) for names in COLUMNS.values() for name in names)
+    return any(text.startswith(name) for names in layout.COLUMNS.values() for name in names)
 
 
 def _two_rows(upper: list[str], lower: list[str]) -> list[str]:
@@ -115,40 +104,44 @@ def _preamble_lines(sheet: Sheet, before: int) -> list[str]:
     return lines
 
 
-def _rows(sheet: Sheet, found: _SheetHeader, source: str) -> Iterator[LayoutRow]:
+def _rows(sheet: Sheet, found: _SheetHeader, source: str) -> Iterator[layout.LayoutRow]:
     header = found.header
     column = {key: i + 1 for key, i in header.index.items()}
-    held: LayoutRow | None = None
+    held: layout.LayoutRow | None = None
     for row in range(found.last_row + 1, sheet.height + 1):
         cells = {key: _cell(sheet.cell(row, c)) for key, c in column.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue
         names = [_text(sheet.value(row, c)) for c in range(1, sheet.width + 1)]
-        if isinstance(match_header(names), dict):
+        if isinstance(layout.match_header(names), dict):
             continue  # the header again
         name_anchor = sheet.anchor(row, column["name"])
         merged_from_above = name_anchor[0] < row and cells["name"] is None
-        if held is not None and (merged_from_above or continues(cells)):
+        if held is not None and (merged_from_above or layout.continues(cells)):
             held = _carried_on(held, cells, sheet, row, column)
             continue
         if held is not None:
             yield held
-        held = LayoutRow(row, cells, header)
+        held = layout.LayoutRow(row, cells, header)
     if held is not None:
         yield held
 
 
 def _carried_on(
-    held: LayoutRow, cells: dict[str, Cell], sheet: Sheet, row: int, column: dict[str, int]
-) -> LayoutRow:
+    held: layout.LayoutRow,
+    cells: dict[str, layout.Cell],
+    sheet: Sheet,
+    row: int,
+    column: dict[str, int],
+) -> layout.LayoutRow:
     joined = dict(held.cells)
-    for key in TEXT_KEYS:
+    for key in layout.TEXT_KEYS:
         more = cells[key]
         if more is None or sheet.anchor(row, column[key])[0] < row:
             continue
         before = joined[key]
         joined[key] = str(more) if before is None else f"{before}\n{more}"
-    return LayoutRow(held.line, joined, held.header)
+    return layout.LayoutRow(held.line, joined, held.header)
 
 
 def _content(sheet: Sheet) -> bool:
@@ -167,13 +160,13 @@ def read_workbook_table(data: bytes, source: str) -> SourceTable:
         raise InputError("the workbook has no sheet with any cell filled in", file=source)
     parts = [(sheet, _find_header(sheet, source)) for sheet in sheets]
     first, first_header = parts[0]
-    preamble = read_preamble(
+    preamble = layout.read_preamble(
         _preamble_lines(first, first_header.header.line), source, {"sheet": first.name}
     )
     for sheet, found in parts[1:]:
         lines = _preamble_lines(sheet, found.header.line)
         if any(re.match(r"^(?:部门名称|预算部门|部门)[：:]", clean_text(line)) for line in lines):
-            other = read_preamble(lines, source, {"sheet": sheet.name})[1]
+            other = layout.read_preamble(lines, source, {"sheet": sheet.name})[1]
             if other != preamble[1]:
                 raise InputError(
                     f"names department {other!r}, the first sheet {preamble[1]!r}: "
@@ -182,11 +175,11 @@ def read_workbook_table(data: bytes, source: str) -> SourceTable:
                     sheet=sheet.name,
                 )
 
-    def rows() -> Iterator[LayoutRow]:
+    def rows() -> Iterator[layout.LayoutRow]:
         for sheet, found in parts:
             yield from _rows(sheet, found, source)
 
-    return assemble_table(
+    return layout.assemble_table(
         data,
         source,
         encoding="",

@@ -65,24 +65,18 @@ def test_usage_and_input_errors_exit_2_with_one_line(
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+def _triple_count(store: Path, capsys: pytest.CaptureFixture[str]) -> object:
+    """The store's triples counted by ``jixiao query`` (its JSON answer)."""
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert main(["query", "--store", str(store), "--format", "json", count]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
 def test_bad_input_loads_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = tmp_path / "store"
     assert main(["ingest", str(MINI), "--year", "2024", "--store", str(store)]) == 0
     capsys.readouterr()
-    assert (
-        main(
-            [
-                "query",
-                "--store",
-                str(store),
-                "--format",
-                "json",
-                "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-            ]
-        )
-        == 0
-    )
-    before = json.loads(capsys.readouterr().out)
+    before = _triple_count(store, capsys)
     broken = tmp_path / "broken.txt"
     broken.write_bytes(
         MINI.read_bytes().replace("1、1-产出指标；13".encode(), "一、产出：13".encode())
@@ -90,20 +84,7 @@ def test_bad_input_loads_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["ingest", str(broken), "--year", "2024", "--store", str(store)]) == 2
     err = capsys.readouterr().err
     assert "broken.txt:12" in err and "绩效指标" in err
-    assert (
-        main(
-            [
-                "query",
-                "--store",
-                str(store),
-                "--format",
-                "json",
-                "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-            ]
-        )
-        == 0
-    )
-    assert json.loads(capsys.readouterr().out) == before
+    assert _triple_count(store, capsys) == before
 
 
 def test_query_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

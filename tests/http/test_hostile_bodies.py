@@ -5,7 +5,7 @@ refusal, on ``/store`` and on ``/validate`` (no token needed), is the one error 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 from support.app import WRITE_TOKEN, app_client
 from support.hypothesis_profiles import bounded
 
-from jixiao.service.http.routes.validate import shutdown_worker
 from jixiao.service.settings import Settings
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("stop_validation_worker")]
 
 GRAPH = "http://example.org/g"
 TURTLE = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
@@ -56,12 +55,6 @@ MALFORMED_RDF = {
     "json-ld": ("application/ld+json", b'{"@id": "http://example.org/s", '),
     "rdf/xml": ("application/rdf+xml", b"<rdf:RDF xmlns:rdf='nope'><x"),
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_worker() -> Iterator[None]:
-    yield
-    shutdown_worker()
 
 
 @pytest.fixture

@@ -17,18 +17,13 @@ from support.app import WRITE_TOKEN, app_client
 from support.listener import Listener
 from support.servers import BIN
 
-from jixiao.service.http.routes.validate import shutdown_worker
 from jixiao.service.settings import Settings
 
 SECRET = "jixiao-secret-7f3a9c"
 GRAPH = "http://example.org/g"
 TURTLE = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> ."
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_worker() -> Iterator[None]:
-    yield
-    shutdown_worker()
+pytestmark = pytest.mark.usefixtures("stop_validation_worker")
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ a table is read by content, so a workbook uploads as a text table does."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -12,12 +12,11 @@ from rdflib.namespace import SH
 from support.app import app_client
 from support.seed_formats import seed_xlsx
 
-from jixiao.service.http.routes.validate import shutdown_worker
 from jixiao.service.pipeline.load import seed_files
 from jixiao.service.settings import Settings
 from jixiao.shapes.validate import JXSH, parse_rdf
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("stop_validation_worker")]
 SEED_2025 = next(data for data, _, year in seed_files() if year == 2025)
 BROKEN_2025 = SEED_2025.replace("\n工作经费\t13.25\t".encode(), "\n工作经费\t13.26\t".encode())
 MAX_BODY = 400_000
@@ -25,12 +24,6 @@ SEED_2025_PATH = (
     Path(__file__).resolve().parents[2] / "ingest/seeds/gzast-2025-project-performance-targets.txt"
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_worker() -> Iterator[None]:
-    yield
-    shutdown_worker()
 
 
 @pytest.fixture
