@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
 import subprocess
 import sys
@@ -112,3 +114,84 @@ def test_only_http_state_touches_app_state() -> None:
         for line in _app_state_uses(path.read_text(encoding="utf-8"))
     }
     assert sorted(found) == []
+
+
+def _import_graph(tmp_path: Path) -> dict[str, set[str]]:
+    """jixiao's own imports, module by module, as grimp (import-linter's graph) reads them
+    from the four folders linked as one package (as ``make lint`` does in .typecheck/)."""
+    package = tmp_path / "jixiao"
+    package.mkdir()
+    for top in SOURCES:
+        (package / top).symlink_to(ROOT / top, target_is_directory=True)
+    code = (
+        "import json, grimp; g = grimp.build_graph('jixiao'); "
+        "print(json.dumps({m: sorted(g.find_modules_directly_imported_by(m)) "
+        "for m in g.modules if m.startswith('jixiao.')}))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    graph = json.loads(out.stdout)
+    return {m: {i for i in imported if i.startswith("jixiao.")} for m, imported in graph.items()}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles: Tarjan's strongly connected components of more than one module (or
+    of a module importing itself)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in sorted(graph.get(module, ())):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == module:
+                    break
+            if len(component) > 1 or module in graph.get(module, ()):
+                found.append(sorted(component))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e"}}
+    assert sorted(_cycles(graph)) == [["a", "b", "c"], ["e"]]
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_no_import_cycle(tmp_path: Path) -> None:
+    graph = _import_graph(tmp_path)
+    assert len(graph) > 100  # the whole package was read
+    assert {"jixiao.service.store.base", "jixiao.service.http.app"} <= set(graph)
+    assert _cycles(graph) == []
+
+
+def test_no_module_over_500_lines() -> None:
+    """Hand-written modules stay under 500 lines; generated ones (``ontology/_jx.py``, from
+    jixiao.ttl, "do not edit") are left out."""
+    long = {
+        f"{path.relative_to(ROOT)}: {lines}"
+        for path in _modules()
+        if "do not edit" not in (text := path.read_text(encoding="utf-8"))[:500]
+        and (lines := text.count("\n")) > 500
+    }
+    assert sorted(long) == []
