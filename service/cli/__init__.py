@@ -21,7 +21,7 @@ from jixiao.ingest.errors import JixiaoError, UsageError, ValidationFailed
 if TYPE_CHECKING:  # the commands import what they need when they run: `jixiao --help` is fast
     from jixiao.service.settings import Settings
     from jixiao.service.store.base import Store
-    from jixiao.service.store.remote import EndpointClient
+    from jixiao.service.store.endpoint import EndpointClient
 
 __all__ = ["build_parser", "main"]
 
@@ -289,7 +289,7 @@ def _query(args: argparse.Namespace) -> int:
 
     text = _query_text(args.query, _settings(args).max_input_bytes)
     if args.endpoint:
-        from jixiao.service.store.remote import EndpointClient
+        from jixiao.service.store.endpoint import EndpointClient
 
         store: EndpointClient | Store = EndpointClient(args.endpoint)
     else:

@@ -20,7 +20,14 @@ if TYPE_CHECKING:
 
     from jixiao.service.store.statements import Triples
 
-__all__ = ["QueryResult", "Store", "names_its_dataset", "query_store", "store_errors"]
+__all__ = [
+    "QueryResult",
+    "Store",
+    "names_its_dataset",
+    "query_store",
+    "store_errors",
+    "triples_result",
+]
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -126,3 +133,10 @@ def names_its_dataset(sparql: str) -> bool:
         depth += 1 if match.group() == "{" else -1
         last = match.end()
     return depth == 0 and _FROM.search(text, last) is not None
+
+
+def triples_result(triples: list[ox.Triple]) -> QueryResult:
+    """Wrap parsed triples as a pyoxigraph ``QueryTriples`` (a CONSTRUCT over them)."""
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
