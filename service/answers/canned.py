@@ -10,14 +10,13 @@ Each file starts with comment lines that say what it is::
 Parameter types: ``integer`` (``xsd:integer``), ``text@zh`` (a ``@zh`` label), ``text`` (a
 plain string), ``iri`` (an http(s) IRI, checked strictly). Values are checked and turned into
 RDF terms by :meth:`CannedQuery.bind` (:class:`UsageError` for a bad one), then bound — never
-formatted into the text: the embedded store substitutes them (pyoxigraph ``substitutions``);
-for a remote store, and for the text a user can copy, :meth:`CannedQuery.render` puts a
-``VALUES`` block of the terms' N-Triples forms at the start of the query's top-level
-``WHERE`` group, or in place of each line ``# (parameters)`` if the query has such lines: a
-query whose top level is a ``UNION`` marks the start of each branch, because Oxigraph joins a
-``VALUES`` block outside a union only after evaluating every branch in full (1.7× slower for
-target-changes at 1M triples). The queries are written so both give the same answers (a test
-holds them to it).
+formatted into the text: :meth:`CannedQuery.render` puts a ``VALUES`` block of the terms'
+N-Triples forms at the start of the query's top-level ``WHERE`` group, or in place of each
+line ``# (parameters)`` if the query has such lines: a query whose top level is a ``UNION``
+marks the start of each branch, because Oxigraph joins a ``VALUES`` block outside a union
+only after evaluating every branch in full (1.7× slower for target-changes at 1M triples).
+That text is what every store runs (:func:`run_canned`, through the :class:`Store` protocol,
+whichever the backend), what ``/api`` sends to the query runner and what a user can copy.
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ import pyoxigraph as ox
 
 from jixiao.ingest.errors import UsageError
 from jixiao.service.store.base import Store
-from jixiao.service.store.embedded import EmbeddedStore
 
 __all__ = [
     "CannedQuery",
@@ -201,18 +199,7 @@ def run_canned(
     store: Store, query: CannedQuery, values: Mapping[str, object], *, max_rows: int = 10000
 ) -> QueryRows:
     """Run ``query`` with ``values`` bound; rows as plain values (at most ``max_rows``)."""
-    bindings = query.bind(values)
-    if isinstance(store, EmbeddedStore):
-        try:
-            result = store.raw.query(
-                query.text,
-                substitutions={ox.Variable(k): v for k, v in bindings.items()},
-                use_default_graph_as_union=True,
-            )
-        except (SyntaxError, ValueError) as exc:  # a broken .rq file is our bug, not the user's
-            raise RuntimeError(f"canned query {query.name} failed: {exc}") from exc
-    else:
-        result = store.query(query.render(bindings))
+    result = store.query(query.render(query.bind(values)))
     assert isinstance(result, ox.QuerySolutions)
     columns = [v.value for v in result.variables]
     rows: list[dict[str, Value]] = []

@@ -20,7 +20,6 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, SKOS, VOID
 
 from jixiao.ontology import JXC, ONTOLOGY_IRI, PREFIXES
-from jixiao.service.answers.describe import checked_iri
 from jixiao.service.store.base import Store
 
 __all__ = ["GraphInfo", "dataset_description", "dump_chunks", "graphs"]
@@ -179,15 +178,5 @@ def dump_chunks(store: Store, graph: str | None) -> Iterator[bytes]:
 
 
 def _nquads(store: Store, graph: str | None) -> Iterator[str]:
-    raw = getattr(store, "raw", None)
-    if isinstance(raw, ox.Store):
-        name = ox.NamedNode(graph) if graph else None
-        for quad in raw.quads_for_pattern(None, None, None, name):
-            yield f"{quad} .\n"
-        return
-    if graph is not None and checked_iri(graph) is None:
-        return
-    where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
-    for row in _rows(store, f"SELECT * WHERE {{ {where} }}"):
-        terms = [row["s"], row["p"], row["o"], row.get("g") or ox.NamedNode(str(graph))]
-        yield f"{ox.Quad(*terms)} .\n"  # type: ignore[arg-type]
+    for quad in store.quads(graph):
+        yield f"{quad} .\n"

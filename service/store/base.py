@@ -72,6 +72,11 @@ class Store(Protocol):
 
     def dump_dataset(self, format: ox.RdfFormat) -> bytes: ...
 
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """The quads of ``graph``, or of every graph (None), one at a time, as a dump streams
+        them; an IRI that is none has no quads."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -163,6 +163,13 @@ class EmbeddedStore(SparqlGraphWrites):
 
     def dump_dataset(self, format: ox.RdfFormat) -> bytes:
         return self._store.dump(format=format) or b""
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        try:
+            name = ox.NamedNode(graph) if graph else None
+        except ValueError:
+            return iter(())
+        return iter(self._store.quads_for_pattern(None, None, None, name))
 
     def __len__(self) -> int:
         return len(self._store)

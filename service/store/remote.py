@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urljoin
@@ -378,6 +378,21 @@ class RemoteStore:
                 ox.Quad(t.subject, t.predicate, t.object, name) for t in self.read_graph(graph)
             ]
         return ox.serialize(quads, format=format) or b""
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        if graph is None:
+            where = "GRAPH ?g { ?s ?p ?o }"
+        else:
+            try:
+                where = f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}"
+            except ValueError:
+                return
+        result = self.query(f"SELECT * WHERE {{ {where} }}")
+        if not isinstance(result, ox.QuerySolutions):
+            return
+        for row in result:
+            name = row["g"] if graph is None else ox.NamedNode(graph)
+            yield ox.Quad(row["s"], row["p"], row["o"], name)
 
     def close(self) -> None:
         self._client.close()

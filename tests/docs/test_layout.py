@@ -195,3 +195,34 @@ def test_no_module_over_500_lines() -> None:
         and (lines := text.count("\n")) > 500
     }
     assert sorted(long) == []
+
+
+def _backend_uses(source: str) -> list[str]:
+    """What in ``source`` reaches past the Store protocol: ``.raw`` (the pyoxigraph store of an
+    embedded one), a ``"raw"`` attribute by name, or an import of a backend module."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "raw":
+            found.append(f"{node.lineno}: .raw")
+        elif isinstance(node, ast.Constant) and node.value == "raw":
+            found.append(f"{node.lineno}: 'raw'")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").endswith(
+            ("store.embedded", "store.remote")
+        ):
+            found.append(f"{node.lineno}: import {node.module}")
+    return found
+
+
+def test_answers_use_the_store_protocol_only() -> None:
+    """The read models run on any store: through :class:`Store` (store/base.py), never the
+    embedded store's pyoxigraph store underneath nor a backend's own class."""
+    assert _backend_uses("getattr(store, 'raw', None)\nstore.raw.query('')\n") == [
+        "1: 'raw'",
+        "2: .raw",
+    ]
+    found = [
+        f"{path.relative_to(ROOT)}:{use}"
+        for path in sorted((ROOT / "service" / "answers").glob("*.py"))
+        for use in _backend_uses(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
