@@ -215,38 +215,36 @@ def _ingest(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     sources = sources_in(args.file, args.year)
-    store = open_store(settings.store, settings=settings)
-    minter = IriMinter(settings.base_iri)
-    overrides = load_overrides(settings.overrides)
-    if len(sources) == 1:
-        source = sources[0]
-        result = loader.ingest_file(
-            source.path,
-            source.year,
-            store,
-            minter,
-            overrides,
-            fail_on=args.fail_on,
-            max_bytes=settings.max_input_bytes,
-        )
-        store.close()
-        print(
-            f"loaded {source.path.name} ({result.year}): {result.units} funding units, "
-            f"{result.projects} projects, {result.indicators} indicators, {result.triples} "
-            f"triples into <{result.document}> in {result.seconds:.2f} s"
-        )
-        return EXIT_OK
-    with progress_bar(len(sources), "tables", quiet=args.quiet) as advance:
-        corpus = ingest_corpus(
-            sources,
-            store,
-            minter,
-            overrides,
-            fail_on=args.fail_on,
-            progress=advance,
-            max_bytes=settings.max_input_bytes,
-        )
-    store.close()
+    with open_store(settings.store, settings=settings) as store:
+        minter = IriMinter(settings.base_iri)
+        overrides = load_overrides(settings.overrides)
+        if len(sources) == 1:
+            source = sources[0]
+            result = loader.ingest_file(
+                source.path,
+                source.year,
+                store,
+                minter,
+                overrides,
+                fail_on=args.fail_on,
+                max_bytes=settings.max_input_bytes,
+            )
+            print(
+                f"loaded {source.path.name} ({result.year}): {result.units} funding units, "
+                f"{result.projects} projects, {result.indicators} indicators, {result.triples} "
+                f"triples into <{result.document}> in {result.seconds:.2f} s"
+            )
+            return EXIT_OK
+        with progress_bar(len(sources), "tables", quiet=args.quiet) as advance:
+            corpus = ingest_corpus(
+                sources,
+                store,
+                minter,
+                overrides,
+                fail_on=args.fail_on,
+                progress=advance,
+                max_bytes=settings.max_input_bytes,
+            )
     for refusal in corpus.refused:
         print(f"refused {refusal.name}: {refusal.reason}", file=sys.stderr)
     print(
@@ -270,16 +268,15 @@ def _seed(args: argparse.Namespace) -> int:
     from jixiao.service.store.factory import open_store
 
     settings = _settings(args)
-    store = open_store(settings.store, settings=settings)
-    minter = IriMinter(settings.base_iri)
-    overrides = load_overrides(settings.overrides)
-    for data, name, year in loader.seed_files():
-        result = loader.ingest_bytes(data, name, year, store, minter, overrides)
-        print(
-            f"loaded {name} ({year}): {result.units} funding units, {result.projects} projects, "
-            f"{result.indicators} indicators"
-        )
-    store.close()
+    with open_store(settings.store, settings=settings) as store:
+        minter = IriMinter(settings.base_iri)
+        overrides = load_overrides(settings.overrides)
+        for data, name, year in loader.seed_files():
+            result = loader.ingest_bytes(data, name, year, store, minter, overrides)
+            print(
+                f"loaded {name} ({year}): {result.units} funding units, "
+                f"{result.projects} projects, {result.indicators} indicators"
+            )
     return EXIT_OK
 
 
@@ -295,19 +292,19 @@ def _query(args: argparse.Namespace) -> int:
     else:
         settings = _settings(args)
         store = open_store(settings.store, read_only=True, settings=settings)
-    result = store.query(text)
-    fmt = args.format or ("table" if sys.stdout.isatty() else "json")
-    if fmt == "table":
-        sys.stdout.write(render_table(result) + "\n")
-    else:
-        if fmt in RDF_FORMATS and not hasattr(result, "serialize"):
-            raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
-        try:
-            sys.stdout.buffer.write(serialize(result, fmt))
-        except ValueError:
-            raise UsageError(f"--format {fmt} does not fit this kind of query") from None
-    sys.stdout.flush()
-    store.close()
+    with store:
+        result = store.query(text)
+        fmt = args.format or ("table" if sys.stdout.isatty() else "json")
+        if fmt == "table":
+            sys.stdout.write(render_table(result) + "\n")
+        else:
+            if fmt in RDF_FORMATS and not hasattr(result, "serialize"):
+                raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries")
+            try:
+                sys.stdout.buffer.write(serialize(result, fmt))
+            except ValueError:
+                raise UsageError(f"--format {fmt} does not fit this kind of query") from None
+        sys.stdout.flush()
     return EXIT_OK
 
 
@@ -335,11 +332,10 @@ def _diff(args: argparse.Namespace) -> int:
     from jixiao.service.store.factory import open_store
 
     settings = _settings(args)
-    store = open_store(settings.store, settings=settings)
-    comparison = diff.compare_years(store, args.year_a, args.year_b, args.unit)
+    with open_store(settings.store, settings=settings) as store:
+        comparison = diff.compare_years(store, args.year_a, args.year_b, args.unit)
     sys.stdout.write(diff.render(comparison, args.format))
     sys.stdout.flush()
-    store.close()
     return EXIT_OK
 
 

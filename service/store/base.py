@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, Self
 
 import pyoxigraph as ox
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from jixiao.service.store.statements import Triples
 
 __all__ = [
+    "ClosedOnExit",
     "QueryResult",
     "Store",
     "names_its_dataset",
@@ -33,7 +34,8 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 class Store(Protocol):
-    """What jixiao needs of an RDF store."""
+    """What jixiao needs of an RDF store. ``with open_store(...) as store:`` closes it when
+    the block is left, however it is left."""
 
     def query(
         self,
@@ -78,6 +80,23 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+
+class ClosedOnExit:
+    """A store (or client) as a context manager: :meth:`close` when the ``with`` block is left."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def query_store(

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from jixiao.service.errors import QueryError, StoreError
-from jixiao.service.store.base import QueryResult, query_store, store_errors
+from jixiao.service.store.base import ClosedOnExit, QueryResult, query_store, store_errors
 from jixiao.service.store.statements import Statements, Triples
 from jixiao.service.store.updates import graph_write_update, replace_graphs_update
 
@@ -45,7 +45,7 @@ class SparqlGraphWrites:
         self.update(graph_write_update(graph, (), replace=True))
 
 
-class EmbeddedStore(SparqlGraphWrites):
+class EmbeddedStore(SparqlGraphWrites, ClosedOnExit):
     """The embedded store: pyoxigraph on disk (``path``) or in memory (``path=None``).
 
     The SPARQL default graph is the union of all named graphs unless a query names its

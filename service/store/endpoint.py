@@ -5,12 +5,12 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from jixiao.service.errors import QueryError, StoreError
-from jixiao.service.store.base import QueryResult, triples_result
+from jixiao.service.store.base import ClosedOnExit, QueryResult, triples_result
 
 __all__ = ["EndpointClient"]
 
 
-class EndpointClient:
+class EndpointClient(ClosedOnExit):
     """A read-only client of any SPARQL 1.1 endpoint, through SPARQLWrapper.
 
     What ``jixiao query --endpoint URL`` uses: SELECT/ASK come back as SPARQL JSON,

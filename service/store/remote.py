@@ -33,7 +33,7 @@ from rdflib import URIRef
 
 from jixiao.ingest.errors import UsageError
 from jixiao.service.errors import QueryError, StoreError
-from jixiao.service.store.base import QueryResult, triples_result
+from jixiao.service.store.base import ClosedOnExit, QueryResult, triples_result
 from jixiao.service.store.statements import Triples
 from jixiao.service.store.updates import (
     TRIPLES_PER_OPERATION,
@@ -137,7 +137,7 @@ class _ServerChosenAuth(httpx.Auth):
         yield retry
 
 
-class RemoteStore:
+class RemoteStore(ClosedOnExit):
     """A SPARQL 1.1 server reached over HTTP (Protocol + Graph Store Protocol).
 
     Its graph writes are built here, not by :class:`~.embedded.SparqlGraphWrites`: they must fit

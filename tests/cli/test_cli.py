@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.service.cli import main
+from jixiao.service.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_2023 = ROOT / "ingest" / "seeds" / "gzast-2023-project-performance-targets.txt"
@@ -85,6 +86,43 @@ def test_bad_input_loads_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert "broken.txt:12" in err and "绩效指标" in err
     assert _triple_count(store, capsys) == before
+
+
+def test_every_command_closes_the_store_it_opened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opened with ``with``: closed when the command ends, a refused table (exit 2) too."""
+    opened: list[int] = []  # ids: a reference kept here would keep the store's lock held
+    closed: list[int] = []
+    real_init, real_close = EmbeddedStore.__init__, EmbeddedStore.close
+
+    def init(self: EmbeddedStore, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        opened.append(id(self))
+
+    def close(self: EmbeddedStore) -> None:
+        closed.append(id(self))
+        real_close(self)
+
+    monkeypatch.setattr(EmbeddedStore, "__init__", init)
+    monkeypatch.setattr(EmbeddedStore, "close", close)
+    store = str(tmp_path / "store")
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(
+        MINI.read_bytes().replace("1、1-产出指标；13".encode(), "一、产出：13".encode())
+    )
+    commands = [
+        (["ingest", str(MINI), "--year", "2024", "--store", store], 0),
+        (["ingest", str(broken), "--year", "2024", "--store", store], 2),
+        (["query", "--store", store, "--format", "json", "ASK { ?s ?p ?o }"], 0),
+        (["query", "--store", store, "--format", "ntriples", "ASK { ?s ?p ?o }"], 2),
+        (["diff", "2023", "2024", "--store", store], 0),
+    ]
+    for argv, code in commands:
+        assert main(argv) == code, argv
+        assert len(opened) == len(closed) and opened[-1] == closed[-1], argv
+    assert len(opened) == len(commands)
+    capsys.readouterr()
 
 
 def test_query_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,3 +57,25 @@ def test_what_is_no_iri_has_no_quads(store: Store) -> None:
     _fill(store)
     assert list(store.quads("http://example.org/a b")) == []
     assert list(store.quads("g1")) == []
+
+
+def test_leaving_the_block_closes_the_store(location: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    closed: list[Store] = []
+    with open_store(location) as store:
+        real_close = type(store).close
+        monkeypatch.setattr(
+            type(store), "close", lambda self: closed.append(self) or real_close(self)
+        )
+        _fill(store)
+    assert closed == [store]
+    with pytest.raises(ZeroDivisionError), open_store(location) as failing:
+        failing.drop_graph(str(G1))
+        1 / 0  # noqa: B018 (a refused table, say: the block is left by an exception)
+    assert closed == [store, failing]
+
+
+def test_a_closed_remote_store_sends_nothing(oxigraph_server: Server) -> None:
+    with open_store(oxigraph_server.url) as store:
+        assert store.named_graphs() == []
+    with pytest.raises(RuntimeError, match="closed"):
+        store.named_graphs()
