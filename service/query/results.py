@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from jixiao.ontology import PREFIXES
-from jixiao.service.query.formats import RDF_FORMATS, RESULT_FORMATS
+from jixiao.service.formats import RDF_FORMATS, RESULT_FORMATS
 from jixiao.service.store.base import QueryResult
 from jixiao.service.tables import aligned
 

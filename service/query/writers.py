@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from jixiao.ontology import PREFIXES
 from jixiao.service.query.collect import Collected
-from jixiao.service.query.formats import RDF_FORMATS
+from jixiao.service.formats import RDF_FORMATS
 
 __all__ = ["write"]
 

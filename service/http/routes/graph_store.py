@@ -25,12 +25,12 @@ from fastapi.responses import Response
 
 from jixiao.ontology import PREFIXES
 from jixiao.service.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
+from jixiao.service.formats import RDF_FORMATS
 from jixiao.service.http.bodies import read_body
 from jixiao.service.http.multipart import multipart_parts
 from jixiao.service.http.negotiation import DATASET_OFFERS, format_of, negotiate
 from jixiao.service.http.protocol import check_write_token, parse_iri
 from jixiao.service.http.state import settings_of, store_of
-from jixiao.service.query.formats import RDF_FORMATS
 from jixiao.service.query.text import nesting_depth
 from jixiao.service.store.base import Store
 from jixiao.shapes.contexts import ContextRefused, allowed_hosts, self_contained

@@ -21,6 +21,7 @@ from fastapi.responses import Response
 from jixiao.ontology import PREFIXES
 from jixiao.service.answers.service_description import describe_service
 from jixiao.service.errors import MethodNotAllowed, NotAcceptable
+from jixiao.service.formats import RDF_FORMATS
 from jixiao.service.http.bodies import accepts_gzip, gzipped, read_body, respond
 from jixiao.service.http.negotiation import (
     BOOLEAN_OFFERS,
@@ -39,7 +40,6 @@ from jixiao.service.http.protocol import (
 )
 from jixiao.service.http.state import queries_of, settings_of, store_of
 from jixiao.service.query.evaluation import Answer, QueryJob
-from jixiao.service.query.formats import RDF_FORMATS
 from jixiao.service.query.runner import QueryRunner
 from jixiao.service.query.text import inspect
 from jixiao.service.settings import Settings
