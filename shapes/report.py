@@ -249,11 +249,12 @@ class Report:
         return "\n".join(lines) + "\n"
 
     def serialize(self, fmt: str = "turtle") -> bytes:
-        """The ``sh:ValidationReport`` as Turtle, JSON-LD or N-Triples."""
+        """The ``sh:ValidationReport`` as Turtle, JSON-LD or N-Triples: ``fmt`` is a name of
+        :data:`RDF_FORMATS` (``jixiao validate --format``) or rdflib's own (``nt``)."""
         if fmt == "json-ld":
             data = self.graph.serialize(format="json-ld", context=_CONTEXT, auto_compact=True)
         else:
-            data = self.graph.serialize(format=RDF_FORMATS[fmt])
+            data = self.graph.serialize(format=RDF_FORMATS.get(fmt, fmt))
         return data.encode("utf-8")
 
 

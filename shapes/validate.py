@@ -47,7 +47,6 @@ from jixiao.shapes.report import Report, pyshacl_report
 __all__ = [
     "ENGINES",
     "JXSH",
-    "RDF_MEDIA_TYPES",
     "SHAPES_IRI",
     "SHAPES_TTL",
     "extra_shapes",
@@ -60,13 +59,7 @@ __all__ = [
     "validate_source",
 ]
 
-# RDF syntaxes accepted for validation: media type → rdflib parser.
-RDF_MEDIA_TYPES = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-}
-# … and by file suffix (the command line).
+# RDF syntaxes accepted for validation by file suffix (the command line): rdflib's parsers.
 RDF_SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}
 
 SHAPES_IRI = URIRef("https://w3id.org/jixiao/shapes")

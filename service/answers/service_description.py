@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from jixiao.service import formats
 from jixiao.service.settings import Settings
 
 __all__ = ["MAX_LISTED_GRAPHS", "describe_service"]
@@ -13,19 +14,8 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 FORMATS = "http://www.w3.org/ns/formats/"
 MAX_LISTED_GRAPHS = 1000
 
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "JSON-LD",
-    "RDF_XML",
-    "N-Quads",
-    "TriG",
-)
-INPUT_FORMATS = ("Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG")
+RESULT_FORMATS = tuple(f.w3c for f in formats.FORMATS)
+INPUT_FORMATS = tuple(f.w3c for f in formats.FORMATS if f.kind != "results")
 
 
 def _sd(name: str) -> ox.NamedNode:

@@ -1,10 +1,11 @@
 """Content negotiation, table-driven: media types, format keys, ``Accept`` q-values, suffixes.
 
-One table (:data:`MEDIA_TYPES`) says which media type is which serialisation; everything
-else is derived from it. :func:`negotiate` picks the best of the server's offers for an
-``Accept`` header (RFC 9110 .12.5.1: the most specific matching range sets an offer's q;
-ties go to the server's order). :func:`split_suffix` reads ``.ttl``/``.jsonld``/``.nt``-style
-overrides off a path, for linked-data pages.
+Which media type is which serialisation comes from the one table of formats
+(:mod:`jixiao.service.formats`); :data:`MEDIA_TYPES` and :data:`SUFFIXES` are derived from it.
+:func:`negotiate` picks the best of the server's offers for an ``Accept`` header (RFC 9110
+.12.5.1: the most specific matching range sets an offer's q; ties go to the server's order).
+:func:`split_suffix` reads ``.ttl``/``.jsonld``/``.nt``-style overrides off a path, for
+linked-data pages.
 
 >>> negotiate("text/turtle;q=0.5, application/ld+json", RDF_OFFERS)
 'application/ld+json'
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from jixiao.service.formats import FORMATS, by_key, by_media
 
 __all__ = [
     "BOOLEAN_OFFERS",
@@ -32,22 +35,9 @@ __all__ = [
     "split_suffix",
 ]
 
-# media type → (format key used by :mod:`jixiao.service.query.results`, what it serialises)
+# media type → (format key, what it serialises: "results", "graph" or "dataset")
 MEDIA_TYPES: dict[str, tuple[str, str]] = {
-    "application/sparql-results+json": ("json", "results"),
-    "application/sparql-results+xml": ("xml", "results"),
-    "text/csv": ("csv", "results"),
-    "text/tab-separated-values": ("tsv", "results"),
-    "application/json": ("json", "results"),
-    "application/xml": ("xml", "results"),
-    "text/turtle": ("turtle", "graph"),
-    "application/n-triples": ("ntriples", "graph"),
-    "application/ld+json": ("jsonld", "graph"),
-    "application/rdf+xml": ("rdfxml", "graph"),
-    "application/x-turtle": ("turtle", "graph"),
-    "text/plain": ("ntriples", "graph"),
-    "application/n-quads": ("nquads", "dataset"),
-    "application/trig": ("trig", "dataset"),
+    media: (f.key, f.kind) for f in FORMATS for media in f.media_types
 }
 
 # What the server offers, best first (the first is the default for ``*/*`` or no Accept).
@@ -79,21 +69,7 @@ RDF_OFFERS: tuple[str, ...] = (
 DATASET_OFFERS: tuple[str, ...] = ("application/n-quads", "application/trig")
 
 # Path suffix → media type (the override a linked-data URL may carry).
-SUFFIXES: dict[str, str] = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".jsonld": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-    ".json": "application/sparql-results+json",
-    ".srj": "application/sparql-results+json",
-    ".srx": "application/sparql-results+xml",
-    ".csv": "text/csv",
-    ".tsv": "text/tab-separated-values",
-}
-
-_RDF_FORMAT_MEDIA = {"turtle": "text/turtle", "ntriples": "application/n-triples"}
+SUFFIXES: dict[str, str] = {suffix: f.media_type for f in FORMATS for suffix in f.suffixes}
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,16 +139,16 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
 
 
 def format_of(media_type: str) -> str:
-    """The :mod:`jixiao.service.query.results` format key of a media type in :data:`MEDIA_TYPES`."""
-    return MEDIA_TYPES[media_type.split(";")[0].strip().lower()][0]
+    """The format key (:mod:`jixiao.service.formats`) of a media type in :data:`MEDIA_TYPES`."""
+    found = by_media(media_type)
+    if found is None:
+        raise KeyError(media_type)
+    return found.key
 
 
 def media_type_of(fmt: str) -> str:
-    """The canonical media type of a format key (first in :data:`MEDIA_TYPES`)."""
-    for media, (key, _) in MEDIA_TYPES.items():
-        if key == fmt:
-            return _RDF_FORMAT_MEDIA.get(fmt, media)
-    raise KeyError(fmt)
+    """The media type a format key is served as."""
+    return by_key(fmt).media_type
 
 
 def split_suffix(

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from jixiao.ingest.errors import JixiaoError
 from jixiao.service.errors import NotAcceptable, QueryTimeout
+from jixiao.service.formats import RESULT_FORMATS
 from jixiao.service.query.collect import collect, pulling_errors
 from jixiao.service.query.writers import write
 from jixiao.service.store.base import QueryResult
@@ -66,11 +67,11 @@ def evaluate(run: Callable[[], QueryResult], job: QueryJob, *, deadline: float) 
     """
     result = run()
     fmt = job.formats.get("solutions")
-    if isinstance(result, ox.QuerySolutions) and fmt in _NATIVE:
+    if isinstance(result, ox.QuerySolutions) and fmt in RESULT_FORMATS:
         sink = _Sink(fmt, job.max_rows, deadline)
         try:
             with pulling_errors():
-                result.serialize(cast(IO[bytes], sink), format=_NATIVE[fmt])
+                result.serialize(cast(IO[bytes], sink), format=RESULT_FORMATS[fmt])
         except _PastRowCap:
             result = run()  # answered again below, cut at the cap
         except (JixiaoError, _PastDeadline) as exc:
@@ -107,12 +108,6 @@ def _timeout() -> QueryTimeout:
     return QueryTimeout("the query ran out of time and was stopped")
 
 
-_NATIVE = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
 # What Oxigraph writes at least once per row in each format, and what to add to its count
 # for an upper bound of the rows: JSON separates rows by "},{" (outside strings, only there);
 # XML opens each with "<result>" (a "<" in a value is escaped); CSV and TSV end each line,

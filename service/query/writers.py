@@ -15,8 +15,8 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from jixiao.ontology import PREFIXES
-from jixiao.service.query.collect import Collected
 from jixiao.service.formats import RDF_FORMATS
+from jixiao.service.query.collect import Collected
 
 __all__ = ["write"]
 

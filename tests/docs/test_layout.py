@@ -226,3 +226,74 @@ def test_answers_use_the_store_protocol_only() -> None:
         for use in _backend_uses(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+_MEDIA = re.compile(r"^(text|application)/[a-z0-9.+-]+$")
+_OX_FORMATS = ("RdfFormat", "QueryResultsFormat")
+
+
+def _is_media(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _MEDIA.match(node.value.split(";")[0].strip()) is not None
+    )
+
+
+def _format_maps(source: str) -> list[int]:
+    """Lines of dict literals that map formats: a media type as a key, media types as values
+    (a header ``{"Accept": …}`` has one), or pyoxigraph formats as values. OpenAPI
+    ``content`` blocks (dicts of dicts) are documentation, not maps."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Dict) or any(isinstance(v, ast.Dict) for v in node.values):
+            continue
+        keys = sum(_is_media(k) for k in node.keys if k is not None)
+        values = sum(_is_media(v) for v in node.values)
+        oxigraph = sum(
+            isinstance(v, ast.Attribute)
+            and isinstance(v.value, ast.Attribute)
+            and v.value.attr in _OX_FORMATS
+            for v in node.values
+        )
+        if keys or values > 1 or oxigraph > 1:
+            lines.append(node.lineno)
+    return lines
+
+
+def _offers(source: str) -> list[str]:
+    """The media types of every tuple or list literal naming two or more (an offer order)."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Tuple | ast.List):
+            media = [e.value for e in node.elts if _is_media(e)]  # type: ignore[attr-defined]
+            if len(media) > 1:
+                found += media
+    return found
+
+
+def test_one_table_of_result_and_rdf_formats() -> None:
+    """service/formats.py is the one table: no other module (nor it, but for FORMATS) spells
+    out which media type, suffix or Oxigraph format is which format."""
+    assert _format_maps('X = {"text/turtle": "turtle"}\nH = {"Accept": "text/csv"}\n') == [1]
+    assert _format_maps("X = {'a': ox.RdfFormat.TURTLE, 'b': ox.RdfFormat.N_TRIPLES}") == [1]
+    assert _format_maps('X = {".ttl": "text/turtle", ".nt": "application/n-triples"}') == [1]
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for top in ("service", "shapes")
+        for path in sorted((ROOT / top).rglob("*.py"))
+        for line in _format_maps(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_every_media_type_offered_is_in_the_table() -> None:
+    from jixiao.service.formats import by_media
+
+    offered = {
+        media
+        for path in sorted((ROOT / "service" / "http").rglob("*.py"))
+        for media in _offers(path.read_text(encoding="utf-8"))
+    }
+    assert {"text/turtle", "application/sparql-results+json", "application/trig"} <= offered
+    assert sorted(m for m in offered - {"text/html"} if by_media(m) is None) == []

@@ -25,7 +25,7 @@ from fastapi.responses import Response
 
 from jixiao.ontology import PREFIXES
 from jixiao.service.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
-from jixiao.service.formats import RDF_FORMATS
+from jixiao.service.formats import FORMATS, RDF_FORMATS, by_media
 from jixiao.service.http.bodies import read_body
 from jixiao.service.http.multipart import multipart_parts
 from jixiao.service.http.negotiation import DATASET_OFFERS, format_of, negotiate
@@ -45,14 +45,8 @@ GRAPH_OFFERS = (
     "application/ld+json",
     "application/rdf+xml",
 )
-_INPUT = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+# The media types a graph is read in (a graph's formats, not a dataset's).
+_GRAPH_INPUT = [m for f in FORMATS if f.kind == "graph" for m in f.media_types]
 _METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
 _NO_GRAPH = object()
 
@@ -91,12 +85,13 @@ def _parse_body(
             data = bytes(part.data)
             triples += _parse_body(data, part.content_type, base, context_hosts, max_depth)
         return triples
-    rdf = _INPUT.get(media)
-    if rdf is None:
+    found = by_media(media)
+    if found is None or found.kind != "graph":
         raise UnsupportedMediaType(
             f"cannot read a graph in {media or 'no media type'}; send one of "
-            + ", ".join(sorted(_INPUT))
+            + ", ".join(sorted(_GRAPH_INPUT))
         )
+    rdf = RDF_FORMATS[found.key]
     # Oxigraph's JSON-LD and RDF 1.2 parsers recurse per level on the native stack: 5,000
     # nested objects (or 100,000 nested triple terms) kill the process. RDF/XML does not.
     if rdf is not ox.RdfFormat.RDF_XML:

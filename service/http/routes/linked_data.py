@@ -24,8 +24,9 @@ from jixiao.service.answers.describe import (
     resource_rdf,
 )
 from jixiao.service.answers.vocabulary import ontology_page_model
+from jixiao.service.formats import RDF_FORMATS, by_key, rdflib_name
 from jixiao.service.http.i18n import gettext_for
-from jixiao.service.http.negotiation import negotiate, split_suffix
+from jixiao.service.http.negotiation import format_of, negotiate, split_suffix
 from jixiao.service.http.state import store_of
 from jixiao.service.http.templating import error_response, language, linker, render
 from jixiao.service.store.cache import StoreCache
@@ -34,53 +35,52 @@ __all__ = ["OFFERS", "router"]
 
 router = APIRouter(tags=["linked data"])
 
+HTML = "text/html"
 # What /id and /ontology offer, the first being the default for */* or no Accept.
 OFFERS: tuple[str, ...] = (
     "text/turtle",
-    "text/html",
+    HTML,
     "application/ld+json",
     "application/n-triples",
     "application/json",  # served as JSON-LD
 )
-_SUFFIX_OF = {
-    "text/turtle": ".ttl",
-    "application/ld+json": ".jsonld",
-    "application/n-triples": ".nt",
-    "text/html": ".html",
-}
-_OX_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/json": ox.RdfFormat.JSON_LD,
-}
+# Every representation, as the Link headers name them (RDF in the formats of service/formats.py).
+_REPRESENTATIONS = ("text/turtle", "application/ld+json", "application/n-triples", HTML)
 # The representations served lately, kept until the next write: a page costs milliseconds
 # of SPARQL and templating, a kept one nothing (None: the store does not know the resource).
 _PAGES: StoreCache[bytes | None] = StoreCache(1024, name="pages")
-_CONTENT_TYPES = {
-    "text/turtle": "text/turtle; charset=utf-8",
-    "application/ld+json": "application/ld+json",
-    "application/n-triples": "application/n-triples",
-    "text/html": "text/html; charset=utf-8",
-    "application/json": "application/ld+json",
-}
+
+
+def _served(media: str | None) -> str | None:
+    """The media type served for a negotiated one: JSON-LD for plain JSON."""
+    return "application/ld+json" if media == "application/json" else media
+
+
+def _suffix(media: str) -> str:
+    """``.html``, or the RDF format's own suffix (``.ttl``, ``.jsonld``, ``.nt``)."""
+    return ".html" if media == HTML else by_key(format_of(media)).suffixes[0]
+
+
+def _content_type(media: str) -> str:
+    return f"{media}; charset=utf-8" if media.startswith("text/") else media
 
 
 def _choose(request: Request, path: str) -> tuple[str, str | None]:
     """(path without a format suffix, the media type to serve, or None if none fits)."""
     if path.endswith(".html") and len(path) > len(".html"):
-        return path[: -len(".html")], "text/html"
+        return path[: -len(".html")], HTML
     stripped, forced = split_suffix(path)
     if forced is not None:
         return stripped, forced
-    return path, negotiate(request.headers.get("accept"), OFFERS)
+    return path, _served(negotiate(request.headers.get("accept"), OFFERS))
 
 
 def _headers(canonical: str) -> dict[str, str]:
     """``Vary`` and the ``Link`` headers to every representation of ``canonical``."""
     links = [
         f'<{canonical}{suffix}>; rel="alternate"; type="{media}"'
-        for media, suffix in _SUFFIX_OF.items()
+        for media in _REPRESENTATIONS
+        for suffix in [_suffix(media)]
     ]
     return {"Vary": "Accept", "Link": ", ".join(links)}
 
@@ -105,10 +105,10 @@ async def resource(rest: str, request: Request) -> Response:
     if media is None:
         return _not_acceptable(request, headers)
     store = store_of(request)
-    lang = language(request) if media == "text/html" else ""
+    lang = language(request) if media == HTML else ""
 
     def representation() -> bytes | None:
-        if media == "text/html":
+        if media == HTML:
             description = describe(store, iri, lang)
             if not description.exists:
                 return None
@@ -122,41 +122,34 @@ async def resource(rest: str, request: Request) -> Response:
         if not found:
             return None
         prefixes = PREFIXES if media == "text/turtle" else None
-        return ox.serialize(found, format=_OX_FORMATS[media], prefixes=prefixes)
+        return ox.serialize(found, format=RDF_FORMATS[format_of(media)], prefixes=prefixes)
 
     body = await _PAGES.aget(store, (media, iri, link.root, lang), representation)
     if body is None:
         missing = f"no resource <{iri}> in this dataset"
         return error_response(request, 404, "NotFound", missing, {"Vary": "Accept"})
-    return Response(body, media_type=_CONTENT_TYPES[media], headers=headers)
+    return Response(body, media_type=_content_type(media), headers=headers)
 
 
 # ── the vocabulary ────────────────────────────────────────────────────────────────────────
-
-_RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/json": "json-ld",
-    "application/n-triples": "nt",
-}
 
 
 @cache
 def _vocabulary_bytes(media: str) -> bytes:
     graph = vocabulary_graph()
-    return graph.serialize(format=_RDFLIB_FORMATS[media], encoding="utf-8")
+    return graph.serialize(format=rdflib_name(media) or "turtle", encoding="utf-8")
 
 
 @router.get("/ontology", summary="The vocabulary jx: and the indicator categories, negotiated")
 async def ontology(request: Request) -> Response:
     """The vocabulary (graph ``https://w3id.org/jixiao/ontology``) and its readable page."""
-    return await _ontology(request, negotiate(request.headers.get("accept"), OFFERS))
+    return await _ontology(request, _served(negotiate(request.headers.get("accept"), OFFERS)))
 
 
 @router.get("/ontology.{ext}", include_in_schema=False)
 async def ontology_suffixed(ext: str, request: Request) -> Response:
     """``/ontology.ttl``, ``.jsonld``, ``.nt``, ``.html``."""
-    media = {suffix[1:]: media for media, suffix in _SUFFIX_OF.items()}.get(ext)
+    media = next((m for m in _REPRESENTATIONS if _suffix(m) == f".{ext}"), None)
     if media is None:
         return error_response(request, 404, "NotFound", f"no such page /ontology.{ext}")
     return await _ontology(request, media)
@@ -166,11 +159,11 @@ async def _ontology(request: Request, media: str | None) -> Response:
     headers = _headers(f"{linker(request).root}/ontology")
     if media is None:
         return _not_acceptable(request, headers)
-    if media == "text/html":
+    if media == HTML:
         model = await run_in_threadpool(ontology_page_model)
         title = gettext_for(language(request))("Ontology")
         page = render(request, "ontology.html", v=model, title=title)
         page.headers.update(headers)
         return page
     body = await run_in_threadpool(_vocabulary_bytes, media)
-    return Response(body, media_type=_CONTENT_TYPES[media], headers=headers)
+    return Response(body, media_type=_content_type(media), headers=headers)

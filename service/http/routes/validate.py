@@ -37,6 +37,7 @@ from jixiao.service.errors import (
     ValidationBusy,
     ValidationTimeout,
 )
+from jixiao.service.formats import by_media, rdflib_name
 from jixiao.service.http.bodies import read_body
 from jixiao.service.http.i18n import N_, gettext_for
 from jixiao.service.http.multipart import multipart_parts
@@ -59,18 +60,9 @@ START_SECONDS = 120.0  # starting the worker (spawn and imports), before any job
 
 router = APIRouter(tags=["validation"])
 
-_RDF_BODY = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-}
+# The formats a graph to validate may come in (text/plain, N-Triples' alias, is a table).
+_RDF_UPLOADS = ("turtle", "jsonld", "ntriples")
 _REPORT_OFFERS = ("application/ld+json", "text/turtle", "application/n-triples", "text/html")
-_REPORT_FORMATS = {
-    "application/ld+json": "json-ld",
-    "text/turtle": "turtle",
-    "application/n-triples": "ntriples",
-}
 _SHAPES_OFFERS = ("text/turtle", "application/ld+json", "application/n-triples")
 
 
@@ -83,7 +75,7 @@ class Job:
     name: str
     year: int | None
     base_iri: str
-    fmt: str | None  # the report's serialisation, None for an HTML page
+    fmt: str | None  # the report's serialisation (rdflib's name), None for an HTML page
     context_hosts: frozenset[str] = frozenset()
 
 
@@ -263,10 +255,11 @@ async def _upload(request: Request, max_bytes: int) -> tuple[str, bytes, str, in
     """(kind, bytes, name, year) of the request: kind is "table" or an rdflib format."""
     media = _media(request)
     body = await read_body(request, max_bytes)  # the cap holds for every kind of body
-    if media in _RDF_BODY:
-        return _RDF_BODY[media], body, "upload", None
     if media == "text/plain":
         return "table", body, "upload.txt", _year(request.query_params.get("year"))
+    found = by_media(media)
+    if found is not None and found.key in _RDF_UPLOADS and found.rdflib is not None:
+        return found.rdflib, body, "upload", None
     if media == "multipart/form-data":
         return await asyncio.to_thread(_form, body, request)
     raise UnsupportedMediaType(
@@ -306,7 +299,7 @@ async def validate(request: Request, settings: AppSettings) -> Response:
     if wanted is None:
         raise NotAcceptable("the report is offered as JSON-LD, Turtle, N-Triples or HTML")
     kind, data, name, year = await _upload(request, settings.max_body_bytes)
-    fmt = _REPORT_FORMATS.get(wanted)
+    fmt = rdflib_name(wanted)  # None for the HTML page
     hosts = allowed_hosts(settings.jsonld_context_hosts)
     job = Job(kind, data, name, year, settings.base_iri, fmt, hosts)
     outcome = await _worker.validate(job, settings.validate_timeout)
@@ -338,7 +331,8 @@ def shapes(request: Request, settings: AppSettings) -> Response:
     wanted = negotiate(request.headers.get("accept"), _SHAPES_OFFERS)
     if wanted is None:
         raise NotAcceptable("the shapes are offered as Turtle, JSON-LD or N-Triples")
-    fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld"}.get(wanted, "nt11")
+    fmt = rdflib_name(wanted)
+    assert fmt is not None  # every one of _SHAPES_OFFERS is an RDF format
     return Response(_shapes(settings.base_iri, fmt), media_type=wanted)
 
 

@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
 from jixiao.service.answers.void import dataset_description, dump_chunks
+from jixiao.service.formats import rdflib_name
 from jixiao.service.http.negotiation import negotiate
 from jixiao.service.http.state import AppSettings, AppStore, settings_of, store_of
 from jixiao.service.http.templating import error_response
@@ -27,7 +28,7 @@ __all__ = ["router"]
 router = APIRouter(tags=["dataset"])
 
 
-_OFFERS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
+_OFFERS = ("text/turtle", "application/ld+json", "application/n-triples")
 
 
 def _site(request: Request) -> str:
@@ -37,7 +38,7 @@ def _site(request: Request) -> str:
 @router.get("/.well-known/void", summary="VoID + DCAT description of the dataset")
 async def void(request: Request, store: AppStore, settings: AppSettings) -> Response:
     """The dataset: size, endpoint, dumps, vocabularies, and one subset per named graph."""
-    media = negotiate(request.headers.get("accept"), tuple(_OFFERS))
+    media = negotiate(request.headers.get("accept"), _OFFERS)
     if media is None:
         offered = ", ".join(_OFFERS)
         message = f"no representation fits Accept; offered: {offered}"
@@ -46,7 +47,7 @@ async def void(request: Request, store: AppStore, settings: AppSettings) -> Resp
 
     def build() -> bytes:
         graph = dataset_description(store, _site(request), base)
-        return graph.serialize(format=_OFFERS[media], encoding="utf-8")
+        return graph.serialize(format=rdflib_name(media) or "turtle", encoding="utf-8")
 
     body = await run_in_threadpool(build)
     return Response(body, media_type=media, headers={"Vary": "Accept"})
