@@ -43,7 +43,7 @@ from jixiao.service.errors import QueryMemoryLimit, QueryTimeout, ServiceBusy, S
 from jixiao.service.metrics import QueryMetrics
 from jixiao.service.query.egress import seal_thread
 from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
-from jixiao.service.query.worker import REPLICA_OFF, REPLICA_STATES, StateCell, serve
+from jixiao.service.query.worker import READY, REPLICA_OFF, REPLICA_STATES, StateCell, serve
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import QueryResult, Store
 from jixiao.service.store.embedded import EmbeddedStore
@@ -237,6 +237,8 @@ class WorkerPool:
         """Spawn the workers and take the first snapshot (blocking; call off the loop)."""
         self._current_snapshot()
         workers = [self._spawn() for _ in range(self._size)]
+        for worker in workers:
+            _await_ready(worker)
         with self._lock:
             self._idle.extend(workers)
 
@@ -316,6 +318,7 @@ class WorkerPool:
             return
         fresh = self._spawn()
         self._metrics.worker_restarts.inc()
+        _await_ready(fresh)  # a job given to it sooner would wait for its start-up
         with self._lock:
             self._idle.append(fresh)
             self._prune()
@@ -411,6 +414,19 @@ def worker_memory(memory_mb: int, workers: int) -> int:
         return memory_mb << 20
     total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     return int(total // (2 * workers))
+
+
+_STARTUP_SECONDS = 60.0  # the most a fresh worker is waited for (seconds under load)
+
+
+def _await_ready(worker: _Worker) -> None:
+    """Wait until ``worker`` says it has started (its ``READY``), so no job of a client waits
+    for its imports: under CPU load a worker takes seconds to start, longer than a short
+    time limit. One that dies or stays silent is left to fail its first job, as before."""
+    with contextlib.suppress(EOFError, OSError):
+        if worker.conn.poll(_STARTUP_SECONDS):
+            message = worker.conn.recv()
+            assert message == READY, message
 
 
 class WorkerDied(StoreError):

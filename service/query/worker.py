@@ -4,8 +4,10 @@ Started by :class:`.query_runner.WorkerPool` with the ``spawn`` method, it impor
 pyoxigraph and the light :mod:`.evaluation` (a fresh worker is ready in a fraction of a
 second), then answers ``(snapshot, job)`` messages with ``("ok", Answer, copy)`` or
 ``("error", exception, copy)`` until its pipe closes; ``copy`` names what answered,
-``"snapshot"`` (on disk) or ``"replica"`` (in memory). The pool kills it (SIGKILL) when a
-query runs past its time limit — the one way to stop a native Oxigraph evaluation.
+``"snapshot"`` (on disk) or ``"replica"`` (in memory). Its first message, ``"ready"``, says
+it has started (imports done, limits set): the pool gives it no job before. The pool kills
+it (SIGKILL) when a query runs past its time limit — the one way to stop a native Oxigraph
+evaluation.
 
 Oxigraph answers our queries 3–8× faster from memory than from RocksDB, so each worker keeps
 a :class:`Replica`: an in-memory copy of the snapshot its latest job named, made in the
@@ -35,8 +37,9 @@ from jixiao.service.query.egress import seal_thread
 from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
 from jixiao.service.store.base import QueryResult, query_store
 
-__all__ = ["REPLICA_OFF", "REPLICA_STATES", "Replica", "StateCell", "serve"]
+__all__ = ["READY", "REPLICA_OFF", "REPLICA_STATES", "Replica", "StateCell", "serve"]
 
+READY = "ready"  # a worker's first message: it takes jobs from now on
 # What a worker's replica is doing, in a cell shared with the server (``/metrics``).
 REPLICA_OFF, REPLICA_LOADING, REPLICA_READY = 0, 1, 2
 REPLICA_STATES = {REPLICA_OFF: "off", REPLICA_LOADING: "loading", REPLICA_READY: "ready"}
@@ -69,6 +72,7 @@ def serve(
     if sealed:
         seal_thread()  # before any thread starts, so that the replica's threads are sealed too
     replica = Replica(replica_max_triples, replica_state)
+    conn.send(READY)
     store: ox.Store | None = None
     opened: str | None = None
     while True:
