@@ -1,4 +1,5 @@
-"""Operations around every request: structured access log, request-body cap and CORS.
+"""Operations around every request: structured access log, request-body cap, CORS, and
+stopping the work of clients that have gone (:class:`ClientGone`).
 
 :func:`install` adds them to an app. The access log is one JSON line per request on the
 ``jixiao.access`` logger (method, path, query, status, ms, client); the body cap answers 413
@@ -8,11 +9,13 @@ that read bodies check the streamed size too, see :func:`.bodies.read_body`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
 import time
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -21,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jixiao.service.settings import Settings
 
-__all__ = ["access_logger", "install", "log_access_to_stderr"]
+__all__ = ["ClientGone", "access_logger", "install", "log_access_to_stderr"]
 
 access_logger = logging.getLogger("jixiao.access")
 
@@ -34,6 +37,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     request. The body cap is innermost, then CORS, the access log outermost: it sees every
     answer.
     """
+    app.add_middleware(ClientGone)
     app.add_middleware(BodyCap, max_body=settings.max_body_bytes)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
@@ -70,6 +74,91 @@ class BodyCap:
         await self.app(scope, receive, send)
 
 
+class ClientGone:
+    """Cancel a query request whose client has gone (closed its connection) before its
+    answer was sent: one still waiting for a query worker leaves the queue without running,
+    one running is stopped as :class:`.runner.WorkerPool` decides. Only ``/sparql`` and
+    ``/api/`` requests are watched (the ones whose work is a query); the access log shows
+    such a request with status 499, nginx's "client closed request".
+
+    Once the request's body has been read (by the route, or at once for a request with no
+    body), a watcher waits on the ASGI ``receive`` for ``http.disconnect``; the route's own
+    later calls to ``receive`` wait for the same.
+    """
+
+    def __init__(self, app: ASGIApp, paths: tuple[str, ...] = ("/sparql", "/api/")) -> None:
+        self.app = app
+        self.paths = paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.paths):
+            await self.app(scope, receive, send)
+            return
+        watch = _Watch(scope, receive)
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                watch.answered = True  # a disconnect from now on is not a client leaving
+            await send(message)
+
+        with anyio.CancelScope() as cancel:
+            watcher = asyncio.get_running_loop().create_task(_cancel_when_gone(watch, cancel))
+            try:
+                await self.app(scope, watch.receive, sending)
+            finally:
+                watcher.cancel()
+        if cancel.cancelled_caught:
+            scope["jixiao.client_gone"] = True
+
+
+async def _cancel_when_gone(watch: _Watch, cancel: anyio.CancelScope) -> None:
+    if await watch.until_gone():
+        cancel.cancel()
+
+
+class _Watch:
+    """The request's ``receive``, shared between the route and a watcher for the client's
+    going: the route reads the body through :meth:`receive`; once it is read (at once, for a
+    request without one), :meth:`until_gone` reads on until the client goes."""
+
+    def __init__(self, scope: Scope, receive: Receive) -> None:
+        headers = Headers(scope=scope)
+        self._receive = receive
+        self._body_read = anyio.Event()
+        self._bodiless = headers.get("content-length", "0") == "0" and (
+            "transfer-encoding" not in headers
+        )
+        if self._bodiless:
+            self._body_read.set()
+        self._delivered_empty = False
+        self.gone = anyio.Event()
+        self.answered = False
+
+    async def receive(self) -> Message:
+        if self._bodiless and not self._delivered_empty:
+            self._delivered_empty = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        if self._body_read.is_set():
+            await self.gone.wait()
+            return {"type": "http.disconnect"}
+        message = await self._receive()
+        if message["type"] == "http.disconnect":
+            self.gone.set()
+        elif not message.get("more_body"):
+            self._body_read.set()
+        return message
+
+    async def until_gone(self) -> bool:
+        """Wait until the client goes (True) — or, for a request the server answered,
+        until the server says so (False)."""
+        await self._body_read.wait()
+        while not self.gone.is_set():
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                self.gone.set()
+        return not self.answered
+
+
 class AccessLog:
     """One JSON line per request on ``jixiao.access``: method, path, query, status, body
     bytes sent, ms, client, and whether the request presented a bearer token (``token``;
@@ -96,6 +185,8 @@ class AccessLog:
         try:
             await self.app(scope, receive, sending)
         finally:
+            if scope.get("jixiao.client_gone"):
+                status = 499  # the client closed the request; no answer was sent
             client = scope.get("client")
             query = scope.get("query_string", b"").decode("latin-1")
             access_logger.info(

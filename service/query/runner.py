@@ -15,6 +15,12 @@ that a request is refused at once (503, ``Retry-After: 1``), and the wait counts
 query's time limit. Workers also let two queries run on two cores at once, and results are
 serialised in the worker, off the server's event loop and GIL.
 
+A query whose client has gone (its request cancelled, see :class:`.middleware.ClientGone`)
+stops costing: while it waits it leaves the queue, never sent to a worker; while it runs its
+worker is given until :data:`ABANDONED_GRACE` after the job was sent, then killed — a query
+that ends sooner keeps its worker and replica, its answer dropped. :meth:`WorkerPool.outcomes`
+counts what happened to the queries.
+
 An in-memory store cannot be snapshotted and a remote store stops its own queries, so over
 those :class:`ThreadRunner` runs queries in threads, with the same queue; there a query whose
 first row needs the whole evaluation keeps its thread busy until Oxigraph returns.
@@ -32,8 +38,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -191,6 +197,33 @@ class _Worker:
     snapshot: Path | None = None
 
 
+# How long (seconds after it started) a query whose client has gone may still run in its
+# worker before the worker is killed. Killing is not free: the fresh worker answers from disk
+# (3–8× slower) until it has copied its replica again, 3 s at 100k triples and 8–19 s at 1M,
+# at the lowest CPU priority. A query that ends within this time keeps its worker and its
+# replica; one still running then is likely to run much longer (see the README's figures).
+ABANDONED_GRACE = 1.0
+_NOTICE_SECONDS = 0.05  # how soon a running call notices that its client has gone
+_KEPT = frozenset({"ok", "error", "unsent"})  # statuses after which a worker goes on
+
+
+@dataclass(eq=False)
+class _Call:
+    """One query given to one worker; ``abandoned`` is set when its client goes away."""
+
+    worker: _Worker
+    job: QueryJob
+    deadline: float
+    abandoned: threading.Event = field(default_factory=threading.Event)
+
+    def until(self, sent: float) -> float:
+        """When the worker is killed if it has not answered: at the deadline, or
+        :data:`ABANDONED_GRACE` after ``sent`` once the client has gone."""
+        if self.abandoned.is_set():
+            return min(self.deadline, sent + ABANDONED_GRACE)
+        return self.deadline
+
+
 class WorkerPool:
     """Queries in killable worker processes over snapshots of an on-disk store."""
 
@@ -218,6 +251,7 @@ class WorkerPool:
         self._answered: Counter[str] = Counter()
         self._metrics = metrics or QueryMetrics()
         self._queue = _Queue(workers, queue, self._metrics)
+        self._outcomes: Counter[str] = Counter()
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._context = multiprocessing.get_context("spawn")
@@ -247,45 +281,59 @@ class WorkerPool:
 
     async def run(self, job: QueryJob, timeout: float) -> Answer:
         deadline = time.monotonic() + timeout
-        await self._queue.enter(deadline)
+        try:
+            await self._queue.enter(deadline)
+        except asyncio.CancelledError:  # its client went while it waited: it never runs
+            self._count("left waiting")
+            raise
         with self._lock:
             worker = self._idle.pop()  # the queue admits no more than there are workers
         loop = asyncio.get_running_loop()
-        healthy = False
+        call = _Call(worker, job, deadline)
+        future = self._threads.submit(self._call, call)
+        # The worker's fate (back to the idle ones, or replaced) is settled when the call
+        # ends, whether or not its client is still there to hear the answer.
+        future.add_done_callback(lambda done: self._settle(call, done, loop))
         try:
-            status, value, copy = await loop.run_in_executor(
-                self._threads, self._call, worker, job, deadline
-            )
-            if status == "ok":
-                healthy = True
-                assert isinstance(value, Answer)
-                self._answered[copy] += 1
-                return value
-            if status == "error":
-                healthy = True
-                assert isinstance(value, BaseException)
-                if isinstance(value, QueryMemoryLimit):
-                    self._metrics.memory_limit_stops.inc()
-                raise value
-            if status == "late":
-                self._metrics.time_limit_stops.labels("running").inc()
-                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-            if value == -signal.SIGABRT:  # how a Rust allocation past RLIMIT_DATA ends
+            status, value, copy = await asyncio.wrap_future(future)
+        except asyncio.CancelledError:  # its client went while it ran: see _call
+            call.abandoned.set()
+            raise
+        if status == "ok":
+            assert isinstance(value, Answer)
+            self._answered[copy] += 1
+            return value
+        if status == "error":
+            assert isinstance(value, BaseException)
+            if isinstance(value, QueryMemoryLimit):
                 self._metrics.memory_limit_stops.inc()
-                raise QueryMemoryLimit(self._over_memory())
-            self._metrics.worker_deaths.inc()
-            raise WorkerDied(
-                f"the query worker died ({_death(value)}) while evaluating this query; it was "
-                "replaced, and the query was not answered"
-            )
-        finally:
-            if healthy:
-                with self._lock:
-                    self._idle.append(worker)
-                self._queue.leave()
-            else:  # the worker is dead or killed: a fresh one takes its slot when ready
-                replacement = self._threads.submit(self._replace, worker)
-                replacement.add_done_callback(lambda _: _call_soon(loop, self._queue.leave))
+            raise value
+        if status == "late":
+            self._metrics.time_limit_stops.labels("running").inc()
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+        if value == -signal.SIGABRT:  # how a Rust allocation past RLIMIT_DATA ends
+            self._metrics.memory_limit_stops.inc()
+            raise QueryMemoryLimit(self._over_memory())
+        self._metrics.worker_deaths.inc()
+        raise WorkerDied(
+            f"the query worker died ({_death(value)}) while evaluating this query; it was "
+            "replaced, and the query was not answered"
+        )
+
+    def _settle(
+        self, call: _Call, done: Future[tuple[str, object, str]], loop: asyncio.AbstractEventLoop
+    ) -> None:
+        """After a call: a worker that answered goes back to the idle ones and frees its
+        slot; one that is dead or killed is replaced, and its slot freed when a fresh worker
+        is ready."""
+        healthy = done.cancelled() or (done.exception() is None and done.result()[0] in _KEPT)
+        if healthy:
+            with self._lock:
+                self._idle.append(call.worker)
+            _call_soon(loop, self._queue.leave)
+        else:
+            replacement = self._threads.submit(self._replace, call.worker)
+            replacement.add_done_callback(lambda _: _call_soon(loop, self._queue.leave))
 
     def _over_memory(self) -> str:
         return (
@@ -293,19 +341,41 @@ class WorkerPool:
             "(setting query_worker_memory_mb) and was stopped; its worker was replaced"
         )
 
-    def _call(self, worker: _Worker, job: QueryJob, deadline: float) -> tuple[str, object, str]:
-        """Status, answer or error, and which copy answered (see :mod:`.query_worker`)."""
+    def _call(self, call: _Call) -> tuple[str, object, str]:
+        """Status, answer or error, and which copy answered (see :mod:`.worker`).
+
+        A call whose client went (``call.abandoned``) before its job was sent is not sent;
+        one whose client went while its worker evaluated it gets until
+        :data:`ABANDONED_GRACE` seconds after it was sent, then its worker is killed."""
+        worker = call.worker
+        if call.abandoned.is_set():
+            self._count("left waiting")
+            return "unsent", None, ""
         snapshot = self._current_snapshot(worker)
         try:
-            worker.conn.send((str(snapshot), job))
-            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                status, value, copy = worker.conn.recv()
-                return str(status), value, str(copy)
+            worker.conn.send((str(snapshot), call.job))
+            self._count("evaluated")
+            sent = time.monotonic()
+            while (left := call.until(sent) - time.monotonic()) > 0:
+                # In slices, so that a client's going is noticed within one
+                if worker.conn.poll(min(left, _NOTICE_SECONDS)):
+                    status, value, copy = worker.conn.recv()
+                    if call.abandoned.is_set():
+                        self._count("left running, finished")
+                    return str(status), value, str(copy)
         except (EOFError, OSError):
             worker.process.join(timeout=5)  # dead already, or about to be: learn how it ended
             return "died", worker.process.exitcode, ""
         worker.process.kill()  # the one way to stop a native evaluation
+        if call.abandoned.is_set() and time.monotonic() < call.deadline:
+            self._count("left running, stopped")
+            return "abandoned", None, ""
+        self._count("timed out")
         return "late", None, ""
+
+    def _count(self, outcome: str) -> None:
+        with self._lock:
+            self._outcomes[outcome] += 1
 
     def _replace(self, worker: _Worker) -> None:
         worker.process.kill()
@@ -388,6 +458,14 @@ class WorkerPool:
         """How many answers each copy gave: ``snapshot`` (on disk) or ``replica`` (in
         memory), for health checks and tests."""
         return dict(self._answered)
+
+    def outcomes(self) -> dict[str, int]:
+        """How queries ended in the workers, counted: ``evaluated`` (sent to a worker),
+        ``timed out``, and for those whose client went away, ``left waiting`` (never sent),
+        ``left running, finished`` (answered within :data:`ABANDONED_GRACE`, answer
+        dropped) and ``left running, stopped`` (killed)."""
+        with self._lock:
+            return dict(self._outcomes)
 
     def snapshots(self) -> list[Path]:
         """The snapshot directories that exist now."""
