@@ -1,8 +1,7 @@
 """Pulling a query result into memory within the limits: a row cap and a deadline.
 
-:func:`collect` is what :mod:`.evaluation` falls back on when Oxigraph cannot write the
-answer itself (RDF results, an answer past the row cap); :mod:`.writers` writes what it
-collected.
+:func:`collect` is what :mod:`.evaluation` uses when Oxigraph cannot write the answer
+itself (RDF results: CONSTRUCT, DESCRIBE; ASK); :mod:`.writers` writes what it collected.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 
 import pytest
 from support.app import WRITE_TOKEN, app_client
@@ -147,6 +148,41 @@ async def test_row_cap_says_truncated() -> None:
     assert response.headers["x-jixiao-truncated"] == "true"
     assert len(response.json()["results"]["bindings"]) == 5
     assert "x-jixiao-truncated" not in small.headers
+
+
+@pytest.mark.parametrize(
+    ("accept", "rows"),
+    [
+        (
+            "application/sparql-results+json",
+            lambda body: len(json.loads(body)["results"]["bindings"]),
+        ),
+        ("application/sparql-results+xml", lambda body: body.count(b"<result>")),
+        ("text/csv", lambda body: body.count(b"\r\n") - 1),
+        ("text/tab-separated-values", lambda body: body.count(b"\n") - 1),
+    ],
+)
+async def test_an_answer_past_the_row_cap_is_evaluated_once(
+    accept: str, rows: Callable[[bytes], int]
+) -> None:
+    """Cut while it streams: one evaluation, the cap's rows, the same marks as ever."""
+    async with app_client(_settings(max_rows=5)) as client:
+        store = client._transport.app.state.store  # type: ignore[attr-defined]
+        evaluations = []
+        query = store.query
+
+        def counted(*args: object, **kwargs: object) -> object:
+            evaluations.append(args)
+            return query(*args, **kwargs)
+
+        store.query = counted
+        response = await client.get(
+            "/sparql", params={"query": "SELECT * { ?s ?p ?o }"}, headers={"accept": accept}
+        )
+    assert len(evaluations) == 1
+    assert response.headers["x-jixiao-truncated"] == "true"
+    assert response.headers["x-jixiao-max-rows"] == "5"
+    assert rows(response.content) == 5
 
 
 async def test_body_cap() -> None:

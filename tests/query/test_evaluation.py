@@ -71,19 +71,41 @@ def test_an_answer_within_the_cap_is_oxigraphs_own_serialisation(fmt: str) -> No
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_a_cut_at_the_cap_evaluates_the_query_again(fmt: str) -> None:
-    store = _store(["a", "b", "c"])
-    text = "SELECT ?o WHERE { ?s ?p ?o }"
+@pytest.mark.parametrize("count", [3, 4, 40])
+def test_a_cut_at_the_cap_evaluates_the_query_once(fmt: str, count: int) -> None:
+    """Cut while streaming: the answer past the cap is Oxigraph's own serialisation of its
+    first rows, closed where a document of that many rows closes — not a second run."""
+    values = [TRICKY[i % len(TRICKY)] + str(i) for i in range(count)]
+    store = _store(values)
+    text = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
     runs = []
 
     def run() -> ox.QuerySolutions:
         runs.append(1)
         return store.query(text)  # type: ignore[return-value]
 
-    evaluate(run, QueryJob(text, max_rows=3, formats={"solutions": fmt}), deadline=math.inf)
+    job = QueryJob(text, max_rows=3, formats={"solutions": fmt})
+    answer = evaluate(run, job, deadline=math.inf)
     assert len(runs) == 1
-    evaluate(run, QueryJob(text, max_rows=2, formats={"solutions": fmt}), deadline=math.inf)
-    assert len(runs) == 3
+    assert _rows(answer) == values[:3]
+    assert answer.truncated is (count > 3)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_cut_answer_is_the_document_of_its_rows(fmt: str) -> None:
+    """Byte for byte what Oxigraph writes for the first rows alone."""
+    values = [TRICKY[i % len(TRICKY)] + str(i) for i in range(9)]
+    text = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
+    alone = _store(values[:4]).query(text)
+    assert isinstance(alone, ox.QuerySolutions)
+    expected = alone.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper()))
+    assert _answer(_store(values), fmt, max_rows=4).payload == expected
+
+
+def test_a_cut_at_zero_rows_is_an_empty_document() -> None:
+    for fmt in FORMATS:
+        answer = _answer(_store(["a", "b"]), fmt, max_rows=0)
+        assert _rows(answer) == [] and answer.truncated, fmt
 
 
 @pytest.mark.parametrize("mark", [b"},{", b"<result>", b"\n"])
