@@ -21,6 +21,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from jixiao.service.http.middleware import CLIENT_CLOSED_REQUEST, CLIENT_GONE
 from jixiao.service.http.routes.validate import validation_jobs
 from jixiao.service.http.state import held, keep, metrics_of
 from jixiao.service.metrics import CONTENT_TYPE, Metrics
@@ -92,6 +93,8 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, sending)
         finally:
+            if scope.get(CLIENT_GONE):
+                status = CLIENT_CLOSED_REQUEST  # cancelled: no answer was sent
             method = scope["method"] if scope["method"] in _METHODS else "other"
             labels = (method, self._route(scope, asked), str(status))
             self.metrics.requests.labels(*labels).inc()

@@ -24,7 +24,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jixiao.service.settings import Settings
 
-__all__ = ["ClientGone", "access_logger", "install", "log_access_to_stderr"]
+__all__ = [
+    "CLIENT_CLOSED_REQUEST",
+    "CLIENT_GONE",
+    "ClientGone",
+    "access_logger",
+    "install",
+    "log_access_to_stderr",
+]
+
+CLIENT_GONE = "jixiao.client_gone"  # set in a request's scope when its client has gone
+CLIENT_CLOSED_REQUEST = 499  # the status logged and counted for it (nginx's)
 
 access_logger = logging.getLogger("jixiao.access")
 
@@ -102,17 +112,20 @@ class ClientGone:
             await send(message)
 
         with anyio.CancelScope() as cancel:
-            watcher = asyncio.get_running_loop().create_task(_cancel_when_gone(watch, cancel))
+            watcher = asyncio.get_running_loop().create_task(
+                _cancel_when_gone(scope, watch, cancel)
+            )
             try:
                 await self.app(scope, watch.receive, sending)
             finally:
                 watcher.cancel()
-        if cancel.cancelled_caught:
-            scope["jixiao.client_gone"] = True
 
 
-async def _cancel_when_gone(watch: _Watch, cancel: anyio.CancelScope) -> None:
+async def _cancel_when_gone(scope: Scope, watch: _Watch, cancel: anyio.CancelScope) -> None:
+    """Cancel the request once its client has gone, marked first in its scope (for the
+    access log and the request metrics: status 499)."""
     if await watch.until_gone():
+        scope[CLIENT_GONE] = True
         cancel.cancel()
 
 
@@ -185,8 +198,8 @@ class AccessLog:
         try:
             await self.app(scope, receive, sending)
         finally:
-            if scope.get("jixiao.client_gone"):
-                status = 499  # the client closed the request; no answer was sent
+            if scope.get(CLIENT_GONE):
+                status = CLIENT_CLOSED_REQUEST  # no answer was sent
             client = scope.get("client")
             query = scope.get("query_string", b"").decode("latin-1")
             access_logger.info(

@@ -387,8 +387,8 @@ class WorkerPool:
         if closed:
             return
         fresh = self._spawn()
-        self._metrics.worker_restarts.inc()
         _await_ready(fresh)  # a job given to it sooner would wait for its start-up
+        self._metrics.worker_restarts.inc()
         with self._lock:
             self._idle.append(fresh)
             self._prune()

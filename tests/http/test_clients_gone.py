@@ -114,7 +114,11 @@ def test_queued_queries_of_clients_that_left_never_run(server: ThreadedServer) -
         fresh = f"{PROJECT} # after"  # not the answer kept from before
         answer = client.get("/sparql", params={"query": fresh}, headers={"accept": "text/csv"})
         assert answer.status_code == 200 and len(answer.text.split()) > 1
-    assert pool.outcomes().get("evaluated", 0) == before + 2
+        assert pool.outcomes().get("evaluated", 0) == before + 2
+        # Counted (and logged) as closed by the client, not as answered or failed.
+        scrape = client.get("/metrics").text
+    closed = 'jixiao_http_requests_total{method="GET",route="/sparql",status="499"} 7.0'
+    assert closed in scrape, [line for line in scrape.splitlines() if "499" in line]
 
 
 def test_a_query_that_ends_soon_after_its_client_left_keeps_its_worker(
