@@ -84,6 +84,7 @@ class LoadResult:
     warmup_requests: int
     generator_cpu: float  # CPU seconds the generator used during the run, all processes
     loop_lag_max: float  # worst delay of the generator's event loop, seconds
+    repeated: int = 0  # measured requests identical to another measured request (same text)
 
     @property
     def count(self) -> int:
@@ -150,8 +151,10 @@ def _result(specs: Sequence[RequestSpec], clients: int, raws: list[Raw]) -> Load
     window = max(r.window for r in raws)
     by_kind: dict[str, list[tuple[float, str]]] = {s.label: [] for s in specs}
     everything: list[tuple[float, str]] = []
+    asked: set[tuple[object, ...]] = set()
     for raw in raws:
         for which, latency, outcome in raw.samples:
+            asked.add(_request_key(specs[which]))
             by_kind[specs[which].label].append((latency, outcome))
             everything.append((latency, outcome))
     stops = {r.stopped_by for r in raws}
@@ -166,7 +169,14 @@ def _result(specs: Sequence[RequestSpec], clients: int, raws: list[Raw]) -> Load
         warmup_requests=sum(r.warmup_requests for r in raws),
         generator_cpu=sum(r.cpu for r in raws),
         loop_lag_max=max(r.lag_max for r in raws),
+        repeated=len(everything) - len(asked),
     )
+
+
+def _request_key(spec: RequestSpec) -> tuple[object, ...]:
+    """What makes two requests the same request: method, path, headers and body."""
+    form = tuple(sorted((spec.form or {}).items()))
+    return spec.method, spec.path, tuple(sorted(spec.headers.items())), form
 
 
 # ── the entry points ─────────────────────────────────────────────────────────────────────
@@ -191,6 +201,7 @@ def run_load(
     warmup: float = 2.0,
     request_timeout: float = 10.0,
     processes: int = 1,
+    deal: bool = False,
 ) -> LoadResult:
     """Load ``base_url`` with ``clients`` closed-loop clients for ``warmup + duration`` s.
 
@@ -201,6 +212,10 @@ def run_load(
     request may take ``request_timeout`` seconds) and counted. Throughput is the measured
     requests over ``duration`` (over the time the budget took, if it ran out first);
     latencies are in seconds, errors included.
+
+    ``deal``: the clients take the specs in turn instead of drawing them by weight (weights
+    are then ignored): a list of distinct requests is sent without repeats until it is used
+    up (:attr:`LoadResult.repeated` counts the repeats).
 
     ``processes > 1`` splits the clients (and the budget) over that many spawned worker
     processes (a calling script needs the ``if __name__ == "__main__":`` guard). Blocks;
@@ -224,6 +239,7 @@ def run_load(
             warmup=warmup,
             max_requests=budget,
             request_timeout=request_timeout,
+            deal=(i, processes) if deal else None,
         )
         for i, (share, budget) in enumerate(zip(shares, budgets, strict=True))
     ]

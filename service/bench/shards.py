@@ -58,6 +58,10 @@ class Shard:
     warmup: float
     max_requests: int | None
     request_timeout: float
+    # Dealt, not drawn: the shard's clients take the specs in turn, from index ``deal[0]`` in
+    # steps of ``deal[1]`` (so shards take disjoint turns), and no request repeats until
+    # every one has been sent; None: each client draws by weight.
+    deal: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -82,6 +86,13 @@ class _Run:
         self.samples: list[Sample] = []
         self.warmup_requests = 0
         self.last_end = self.measure_from
+        self.dealt = shard.deal[0] if shard.deal else 0
+
+    def next_dealt(self) -> int:
+        """The next spec in turn (see :attr:`Shard.deal`)."""
+        which = self.dealt % len(self.shard.specs)
+        self.dealt += self.shard.deal[1] if self.shard.deal else 1
+        return which
 
     def ticket(self) -> bool | None:
         """None: stop; True: a measured request; False: a warm-up request."""
@@ -120,7 +131,7 @@ async def _client(client: httpx.AsyncClient, run: _Run, index: int) -> None:
     weights = list(itertools.accumulate(s.weight for s in specs))
     rng = random.Random(index)
     while (measured := run.ticket()) is not None:
-        which = rng.choices(indices, cum_weights=weights)[0]
+        which = run.next_dealt() if run.shard.deal else rng.choices(indices, cum_weights=weights)[0]
         started = time.monotonic()
         try:
             outcome = await _send(client, specs[which], run.shard.request_timeout)
