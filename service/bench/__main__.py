@@ -17,12 +17,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
 from jixiao.service.bench.cli import bench_cli
+from jixiao.service.bench.corpora import CORPORA, SECTIONS, bench_corpus
 from jixiao.service.bench.report import render
+from jixiao.service.bench.report_corpora import render_corpora
 from jixiao.service.bench.scale import bench_size
 from jixiao.service.pipeline.load import ingest_bytes, seed_files
 from jixiao.service.store.embedded import EmbeddedStore
@@ -120,43 +123,93 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--load-up-to", default="1M", help="largest size the load test runs at")
     parser.add_argument(
         "--sections",
-        default="seeds,cli,sizes",
+        default="seeds,cli,sizes," + ",".join(SECTIONS),
         help="what to run, comma-separated: seeds, cli (whole jixiao processes beside "
-        "pyshacl-turbo), sizes",
+        "pyshacl-turbo), sizes (the synthetic corpus: ingest, validation, linking, canned "
+        "queries, 300 clients on one query), and on each corpus of --corpora: first-asks "
+        "(each /api question with new parameters on a fresh server), mixed (300 clients "
+        "asking different questions), anchor (beside Oxigraph in memory)",
+    )
+    parser.add_argument(
+        "--corpora",
+        default=",".join(CORPORA),
+        help="the corpora of first-asks, mixed and anchor: synthetic, seeded (the seed "
+        "tables multiplied)",
+    )
+    parser.add_argument("--mixed-seconds", type=float, default=30.0, help="mixed-load seconds")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the figures of --json that this run does not measure again",
     )
     parser.add_argument("--cli-runs", type=int, default=10, help="rounds of the cli section")
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
     parser.add_argument("--json", type=Path, default=Path("bench-results.json"))
     args = parser.parse_args(argv)
     sections = set(args.sections.split(","))
-    sizes = [s for s in args.sizes.split(",") if s] if "sizes" in sections else []
-    results: dict[str, object] = {
+    unknown = sections - {"seeds", "cli", "sizes", *SECTIONS}
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    labels = [s for s in args.sizes.split(",") if s]
+    sizes = labels if "sizes" in sections else []
+    per_corpus = sections & set(SECTIONS)
+    results: dict[str, Any] = {
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "machine": platform.machine(),
         },
-        "seeds": bench_seeds() if "seeds" in sections else [],
         "sizes": {},
     }
+    if args.merge and args.json.exists():
+        results = _merged(json.loads(args.json.read_text(encoding="utf-8")), results)
+    if "seeds" in sections:
+        results["seeds"] = bench_seeds()
     if "cli" in sections:
         with tempfile.TemporaryDirectory(prefix="jixiao-bench-cli-") as tmp:
             results["cli"] = bench_cli(Path(tmp), runs=args.cli_runs)
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
-        for label in sizes:
+        for label in labels:
             triples = _size(label)
-            results["sizes"][label] = bench_size(  # type: ignore[index]
-                triples,
-                Path(tmp),
-                rdflib=triples <= _size(args.rdflib_up_to),
-                load_clients=args.clients if triples <= _size(args.load_up_to) else 0,
-                load_seconds=args.load_seconds,
-                validation_runs=3 if triples <= 1_000_000 else 1,
-                rdflib_skip=_timed_out(results),
-            )
-            _write(results, args.out, args.json)
+            if label in sizes:
+                results["sizes"][label] = bench_size(
+                    triples,
+                    Path(tmp),
+                    rdflib=triples <= _size(args.rdflib_up_to),
+                    load_clients=args.clients if triples <= _size(args.load_up_to) else 0,
+                    load_seconds=args.load_seconds,
+                    validation_runs=3 if triples <= 1_000_000 else 1,
+                    rdflib_skip=_timed_out(results),
+                )
+                _write(results, args.out, args.json)
+            for kind in [c for c in args.corpora.split(",") if c] if per_corpus else []:
+                reuse = kind == "synthetic" and label in sizes
+                found = bench_corpus(
+                    kind,
+                    triples,
+                    Path(tmp),
+                    per_corpus,
+                    clients=args.clients,
+                    seconds=args.mixed_seconds,
+                    store=Path(tmp) / f"store-{triples}" if reuse else None,
+                    ingest=results["sizes"][label]["ingest"] if reuse else None,
+                )
+                corpus = results.setdefault("corpora", {}).setdefault(kind, {})
+                corpus[label] = _merged(corpus.get(label, {}), found)
+                _write(results, args.out, args.json)
     _write(results, args.out, args.json)
     print(args.out.read_text(encoding="utf-8"))
+
+
+def _merged(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``new`` laid over it, dictionaries merged key by key."""
+    out = dict(base)
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _timed_out(results: dict[str, object]) -> set[str]:
@@ -174,9 +227,10 @@ def _size(label: str) -> int:
     return SIZES[label] if label in SIZES else int(label)
 
 
-def _write(results: dict[str, object], out: Path, json_path: Path) -> None:
+def _write(results: dict[str, Any], out: Path, json_path: Path) -> None:
     json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    out.write_text(render(results), encoding="utf-8")
+    targets, sections = render_corpora(results)
+    out.write_text(render(results, targets, sections), encoding="utf-8")
 
 
 if __name__ == "__main__":
