@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import statistics
 import subprocess
 import sys
@@ -105,7 +106,7 @@ def bench_anchor(
         "memory": f"{urls['memory']}/query?query=ASK%7B%7D",
         "disk": f"{urls['disk']}/query?query=ASK%7B%7D",
     }
-    out: dict[str, object] = {"runs": runs}
+    out: dict[str, object] = {"runs": runs, "load_average": [os.getloadavg()[0]]}
     with contextlib.ExitStack() as stack:
         for engine in ENGINES:
             settings = dict(env or {}) if engine == "jixiao" else None
@@ -139,6 +140,7 @@ def bench_anchor(
             record["vs_disk"] = record["jixiao_s"] / record["disk_s"]  # type: ignore[operator]
             queries[name] = record
         out["queries"] = queries
+    out["load_average"] = [*out["load_average"], os.getloadavg()[0]]  # type: ignore[misc]
     return out
 
 
@@ -190,6 +192,13 @@ def render_anchor(runs: Mapping[str, Mapping[str, Any]]) -> list[str]:
             f"{'met' if met else 'NOT met'}; Oxigraph loaded the dump in "
             f"{float(run['memory_load_s']):.1f} s; jixiao's replicas "
             f"{'ready' if run['replicas_ready'] else 'NOT ready'} after "
-            f"{float(run['replica_wait_s']):.0f} s."
+            f"{float(run['replica_wait_s']):.0f} s{_load(run)}."
         )
     return lines
+
+
+def _load(run: Mapping[str, Any]) -> str:
+    load = run.get("load_average")
+    if not load or len(load) < 2:
+        return ""
+    return f"; load average {load[0]:.1f} before, {load[1]:.1f} after ({os.cpu_count()} CPUs)"

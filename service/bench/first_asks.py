@@ -11,6 +11,7 @@ No parameter set is asked twice, so no answer comes from the cache.
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
@@ -85,6 +86,7 @@ def bench_first_asks(
     url = f"http://127.0.0.1:{port}"
     command = [str(_bin() / "jixiao"), "serve", "--store", str(store), "--port", str(port)]
     asked: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    load_before = os.getloadavg()[0]
     with (
         running(command, f"{url}/healthz", dict(env or {}), seconds=300),
         httpx.Client(base_url=url, timeout=600, trust_env=False) as client,
@@ -96,6 +98,7 @@ def bench_first_asks(
         when_ready = ask_questions(client, site, asked, per_question=per_question, rng=rng)
         after = then(url) if then else None
     return {
+        "load_average": [load_before, os.getloadavg()[0]],
         "then": after,
         "per_question": per_question,
         "after_start": after_start,
@@ -163,6 +166,13 @@ def render_first_asks(runs: Mapping[str, Mapping[str, object]]) -> list[str]:
         state = "ready" if run["replicas_ready"] else "NOT ready (answered from disk)"
         lines.append(
             f"- {label}: replicas {state} {float(run['replica_wait_s']):.0f} s after the "  # type: ignore[arg-type]
-            f"first asks, which took {float(run['after_start_took_s']):.1f} s."  # type: ignore[arg-type]
+            f"first asks, which took {float(run['after_start_took_s']):.1f} s" + _load(run)  # type: ignore[arg-type]
         )
     return lines
+
+
+def _load(run: Mapping[str, object]) -> str:
+    load = run.get("load_average")
+    if not isinstance(load, list) or len(load) < 2:
+        return "."
+    return f"; load average {load[0]:.1f} before, {load[1]:.1f} after ({os.cpu_count()} CPUs)."

@@ -282,7 +282,8 @@ def render_mixed(runs: Mapping[str, Mapping[str, Any]]) -> list[str]:
         lines.append(
             f"- {label}: {run['clients']} clients, repeated {run['repeated_fraction']:.1%} of "
             f"{run['overall']['count']:,} requests; load average {load[0]:.1f} before, "
-            f"{load[1]:.1f} after (2 CPUs); generator CPU {run['generator_cpu']:.1f} s, "
+            f"{load[1]:.1f} after ({os.cpu_count()} CPUs); generator CPU "
+            f"{run['generator_cpu']:.1f} s, "
             f"worst event-loop lag {float(run['loop_lag_max']) * 1000:,.0f} ms."
         )
     return lines

@@ -242,7 +242,8 @@ def _targets(sizes: Mapping[str, Mapping[str, Any]]) -> list[str]:
         errors = sum(load["overall"]["errors"].values())
         met = p99 < P99_S and errors == 0
         lines.append(
-            f"- {load['clients']} concurrent clients: p99 {p99:.2f} s, {errors} errors — "
+            f"- {load['clients']} concurrent clients on pages and one canned query (which the "
+            f"answer cache serves): p99 {p99:.2f} s, {errors} errors — "
             f"{'met' if met else 'NOT met'}."
         )
     return lines
