@@ -23,7 +23,7 @@ from jixiao.ingest.iris import IriMinter
 from jixiao.ingest.mapping import MappedDocument, map_table
 from jixiao.ingest.reader import read_table
 from jixiao.service.bench.cli import bench_cli
-from jixiao.service.bench.corpora import CORPORA, SECTIONS, bench_corpus
+from jixiao.service.bench.corpora import CORPORA, SECTIONS, bench_corpus, stamp
 from jixiao.service.bench.report import render
 from jixiao.service.bench.report_corpora import render_corpora
 from jixiao.service.bench.scale import bench_size
@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
         for label in labels:
             triples = _size(label)
             if label in sizes:
+                started = stamp()
                 results["sizes"][label] = bench_size(
                     triples,
                     Path(tmp),
@@ -181,6 +182,7 @@ def main(argv: list[str] | None = None) -> None:
                     validation_runs=3 if triples <= 1_000_000 else 1,
                     rdflib_skip=_timed_out(results),
                 )
+                results["sizes"][label]["started"] = started
                 _write(results, args.out, args.json)
             for kind in [c for c in args.corpora.split(",") if c] if per_corpus else []:
                 reuse = kind == "synthetic" and label in sizes

@@ -27,7 +27,7 @@ from jixiao.service.bench.mixed import Site, run_mixed, sample_site
 from jixiao.service.bench.report import REPLICA_WAIT_S
 from jixiao.service.bench.scale import _await_replicas, _ingest, canned_texts
 
-__all__ = ["CORPORA", "SECTIONS", "bench_corpus"]
+__all__ = ["CORPORA", "SECTIONS", "bench_corpus", "stamp"]
 
 CORPORA = ("synthetic", "seeded")
 SECTIONS = ("first-asks", "mixed", "anchor")
@@ -68,7 +68,8 @@ def _site_and_texts(store_path: Path) -> tuple[Site, dict[str, str]]:
         store.close()
 
 
-def _stamp() -> dict[str, object]:
+def stamp() -> dict[str, object]:
+    """When, at which commit and under what load a measure began."""
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -92,7 +93,7 @@ def bench_corpus(
 ) -> dict[str, object]:
     """Corpus ``kind`` at about ``triples`` triples: its ingest and the ``sections`` asked
     for. ``store`` and ``ingest``: a store of that corpus ingested already, and its figures."""
-    out: dict[str, object] = {"started": _stamp()}
+    out: dict[str, object] = {"started": stamp()}
     if store is None:
         corpus, store = workdir / f"{kind}-corpus-{triples}", workdir / f"{kind}-store-{triples}"
         out["files"] = _generate(kind, triples, corpus)
@@ -117,5 +118,5 @@ def bench_corpus(
     if "anchor" in sections:
         out["anchor"] = bench_anchor(store, workdir, texts, wait)
         print(f"[{kind} {triples}] anchor done", flush=True)
-    out["ended"] = _stamp()
+    out["ended"] = stamp()
     return out

@@ -249,6 +249,27 @@ def _targets(sizes: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return lines
 
 
+def _when(sizes: Mapping[str, Mapping[str, Any]]) -> str:
+    """When the synthetic corpora's sections (ingest, canned queries, one-query load) were
+    measured: a run with ``--merge`` may keep them from an earlier run."""
+    said = []
+    for label, size in sizes.items():
+        started = size.get("started")
+        when = (
+            f"{started['measured_at']} at {started['commit']}, load average "
+            f"{started['load_average']:.1f}"
+            if started
+            else "an earlier run (no date recorded)"
+        )
+        said.append(f"{label} {when}")
+    return (
+        "The sections *Ingest, validation and linking of synthetic corpora*, *Canned queries* "
+        "and *Concurrent clients* (and the first lines of the targets) were measured: "
+        + "; ".join(said)
+        + ". The sections of issue 15 (both corpora) say when they were measured."
+    )
+
+
 def render(
     results: Mapping[str, Any], targets: list[str] | None = None, sections: list[str] | None = None
 ) -> str:
@@ -265,6 +286,8 @@ def render(
         "",
     ]
     sizes = results.get("sizes", {})
+    if sizes and results.get("corpora"):
+        lines += [_when(sizes), ""]
     found = [*_targets(sizes), *(targets or [])]
     if found and not found[0].startswith("## "):
         found.insert(0, "")

@@ -130,7 +130,7 @@ def _growth(corpora: Corpora) -> list[str]:
     if not rows:
         return []
     return [
-        "### Growth with size of the first asks and the mixed load",
+        "## Growth with size: ingest, first asks and the mixed load",
         "",
         "Between consecutive sizes of each corpus: *size ×* the growth in triples; *ingest "
         "per triple ×* the growth of ingest time per triple (1: linear); the others how many "
