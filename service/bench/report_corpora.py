@@ -17,6 +17,11 @@ __all__ = ["corpus_targets", "render_corpora"]
 Corpora = Mapping[str, Mapping[str, Mapping[str, Any]]]
 
 
+def _ordered(sizes: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
+    """The sizes, smallest corpus first (a --merge run may have added a smaller one last)."""
+    return sorted(sizes.items(), key=lambda item: (item[1].get("ingest") or {}).get("triples", 0))
+
+
 def render_corpora_ingest(corpora: Corpora) -> list[str]:
     """The ingest of both corpora, for BENCHMARKS.md."""
     lines = [
@@ -35,7 +40,7 @@ def render_corpora_ingest(corpora: Corpora) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     for kind, sizes in corpora.items():
-        for label, size in sizes.items():
+        for label, size in _ordered(sizes):
             ingest, stamp = size.get("ingest") or {}, size.get("started", {})
             if not ingest:
                 continue
@@ -107,7 +112,7 @@ def corpus_targets(corpora: Corpora) -> list[str]:
 def _growth(corpora: Corpora) -> list[str]:
     rows = []
     for kind, sizes in corpora.items():
-        measured = [(label, s) for label, s in sizes.items() if s.get("ingest")]
+        measured = [(label, s) for label, s in _ordered(sizes) if s.get("ingest")]
         for (a, small), (b, large) in itertools.pairwise(measured):
             grow = large["ingest"]["triples"] / small["ingest"]["triples"]
 
@@ -153,7 +158,7 @@ def render_corpora(results: Mapping[str, Any]) -> tuple[list[str], list[str]]:
         return {
             f"{label} {kind}": size[key]
             for kind, sizes in corpora.items()
-            for label, size in sizes.items()
+            for label, size in _ordered(sizes)
             if size.get(key)
         }
 

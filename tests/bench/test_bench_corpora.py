@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.service.bench.__main__ import main
-from jixiao.service.bench.report_corpora import corpus_targets
+from jixiao.service.bench.report_corpora import _growth, corpus_targets, render_corpora_ingest
 
 pytestmark = pytest.mark.slow
 
@@ -63,3 +63,16 @@ def test_the_targets_at_1m_are_said_met_or_not_from_the_figures() -> None:
     assert "worst 1.60× (b)" in missed[2] and "3 errors" in missed[0]
     at_5m = corpus_targets({"synthetic": {"5M": _size(9.0, 3, 0.4, 0.5, 1.2, 300.0)}})
     assert "(reported)" in at_5m[0] and at_5m[1].endswith("— met.")  # median ≤ 500 ms
+
+
+def test_sizes_are_reported_smallest_first_and_grow_from_the_smaller() -> None:
+    def size(triples: int, seconds: float, p99: float) -> dict[str, object]:
+        record = _size(p99, 0, 0.1, 0.2, 1.0, seconds)
+        record["ingest"] = {"documents": 7, "triples": triples, "seconds": seconds, "link_s": 1.0}
+        record["mixed"]["overall"].update(median=p99 / 2, throughput=100.0)  # type: ignore[index]
+        return record
+
+    corpora = {"seeded": {"1M": size(1_000_000, 40.0, 2.0), "100k": size(100_000, 5.0, 0.5)}}
+    text = "\n".join([*render_corpora_ingest(corpora), *_growth(corpora)])
+    assert text.index("| seeded | 100k |") < text.index("| seeded | 1M |")
+    assert "| seeded | 100k → 1M | 10.0 | 0.80 | 1.00 | 4.00 | 4.00 | 1.00 |" in text
