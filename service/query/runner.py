@@ -22,8 +22,8 @@ that ends sooner keeps its worker and replica, its answer dropped. :meth:`Worker
 counts what happened to the queries.
 
 An in-memory store cannot be snapshotted and a remote store stops its own queries, so over
-those :class:`ThreadRunner` runs queries in threads, with the same queue; there a query whose
-first row needs the whole evaluation keeps its thread busy until Oxigraph returns.
+those :class:`.threads.ThreadRunner` runs queries in threads, behind the same admission
+(:mod:`.threads`).
 """
 
 from __future__ import annotations
@@ -37,21 +37,25 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Protocol
 
-from jixiao.service.errors import QueryMemoryLimit, QueryTimeout, ServiceBusy, StoreError
+from jixiao.service.errors import QueryMemoryLimit, QueryTimeout, StoreError
 from jixiao.service.metrics import QueryMetrics
-from jixiao.service.query.egress import seal_thread
-from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
+from jixiao.service.query.evaluation import Answer, QueryJob
+from jixiao.service.query.threads import (
+    Admission,
+    QueryRunner,
+    ThreadRunner,
+    Updates,
+    call_soon,
+)
 from jixiao.service.query.worker import READY, REPLICA_OFF, REPLICA_STATES, StateCell, serve
 from jixiao.service.settings import Settings
-from jixiao.service.store.base import QueryResult, Store
+from jixiao.service.store.base import Store
 from jixiao.service.store.embedded import EmbeddedStore
 
 __all__ = [
@@ -65,128 +69,6 @@ __all__ = [
 
 _REPLICA_MAX_TRIPLES: int = Settings.model_fields["query_replica_max_triples"].default
 _QUAD_BYTES = 500  # what a quad of an in-memory replica takes, measured (README)
-
-
-class QueryRunner(Protocol):
-    """Runs protocol queries within a time limit, behind a bounded queue, and applies
-    protocol updates one at a time."""
-
-    async def run(self, job: QueryJob, timeout: float) -> Answer: ...
-
-    async def update(self, text: str, base_iri: str | None) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class _Queue:
-    """Admission: at most ``slots`` running, at most ``waiting`` waiting, each until its
-    deadline; counted in ``metrics``."""
-
-    def __init__(self, slots: int, waiting: int, metrics: QueryMetrics) -> None:
-        self._slots = asyncio.Semaphore(slots)
-        self._max_waiting = waiting
-        self._waiting = 0
-        self._metrics = metrics
-
-    async def enter(self, deadline: float) -> None:
-        if self._slots.locked() and self._waiting >= self._max_waiting:
-            self._metrics.refused.inc()
-            raise ServiceBusy("the service is busy with other queries; try again shortly")
-        self._waiting += 1
-        self._metrics.queued.inc()
-        try:
-            await asyncio.wait_for(self._slots.acquire(), max(0.0, deadline - time.monotonic()))
-        except TimeoutError:
-            self._metrics.time_limit_stops.labels("queued").inc()
-            raise QueryTimeout("the query waited its whole time limit for a free worker") from None
-        finally:
-            self._waiting -= 1
-            self._metrics.queued.dec()
-        self._metrics.running.inc()
-
-    def leave(self) -> None:
-        self._slots.release()
-        self._metrics.running.dec()
-
-
-class _Updates:
-    """Protocol updates, one at a time, in a thread of their own (sealed: see
-    :mod:`.egress`)."""
-
-    def __init__(self, store: Store, *, sealed: bool) -> None:
-        self._store = store
-        self._thread = ThreadPoolExecutor(
-            1, thread_name_prefix="jixiao-update", initializer=seal_thread if sealed else None
-        )
-
-    async def update(self, text: str, base_iri: str | None) -> None:
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(
-            self._thread, lambda: self._store.update(text, base_iri=base_iri)
-        )
-
-    def close(self) -> None:
-        self._thread.shutdown(wait=False, cancel_futures=True)
-
-
-class ThreadRunner:
-    """Queries in threads (in-memory and remote stores); see the module docstring.
-    ``sealed`` threads cannot open a network socket (:mod:`.egress`)."""
-
-    def __init__(
-        self,
-        store: Store,
-        *,
-        workers: int,
-        queue: int,
-        sealed: bool = False,
-        metrics: QueryMetrics | None = None,
-    ) -> None:
-        self._store = store
-        self._metrics = metrics or QueryMetrics()
-        self._queue = _Queue(workers, queue, self._metrics)
-        # Daemon-like: a thread stuck in a native call must not keep the process alive.
-        self._threads = ThreadPoolExecutor(
-            workers, thread_name_prefix="jixiao-query", initializer=seal_thread if sealed else None
-        )
-        self._updates = _Updates(store, sealed=sealed)
-
-    async def update(self, text: str, base_iri: str | None) -> None:
-        await self._updates.update(text, base_iri)
-
-    async def run(self, job: QueryJob, timeout: float) -> Answer:
-        deadline = time.monotonic() + timeout
-        await self._queue.enter(deadline)
-        loop = asyncio.get_running_loop()
-        future = self._threads.submit(self._answer, job, deadline)
-        # The slot is freed when the thread is, not when the client gives up: a thread stuck
-        # in Oxigraph still counts against the bound.
-        future.add_done_callback(lambda _: _call_soon(loop, self._queue.leave))
-        try:
-            return await asyncio.wait_for(
-                asyncio.wrap_future(future), max(0.0, deadline - time.monotonic()) + 0.25
-            )
-        except TimeoutError:
-            self._metrics.time_limit_stops.labels("running").inc()
-            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from None
-        except QueryTimeout:  # its thread passed the deadline while writing the answer
-            self._metrics.time_limit_stops.labels("running").inc()
-            raise
-
-    def _answer(self, job: QueryJob, deadline: float) -> Answer:
-        def run() -> QueryResult:
-            return self._store.query(
-                job.text,
-                default_graphs=job.default_graphs or None,
-                named_graphs=job.named_graphs or None,
-                base_iri=job.base_iri,
-            )
-
-        return evaluate(run, job, deadline=deadline)
-
-    def close(self) -> None:
-        self._threads.shutdown(wait=False, cancel_futures=True)
-        self._updates.close()
 
 
 @dataclass(eq=False)
@@ -247,10 +129,10 @@ class WorkerPool:
         # worker's memory, or copying it would end the worker, not a query.
         self._replica_max_triples = min(replica_max_triples, self._memory // (2 * _QUAD_BYTES))
         self._sealed = sealed
-        self._updates = _Updates(store, sealed=sealed)
+        self._updates = Updates(store, sealed=sealed)
         self._answered: Counter[str] = Counter()
         self._metrics = metrics or QueryMetrics()
-        self._queue = _Queue(workers, queue, self._metrics)
+        self._queue = Admission(workers, queue, self._metrics)
         self._outcomes: Counter[str] = Counter()
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
@@ -330,10 +212,10 @@ class WorkerPool:
         if healthy:
             with self._lock:
                 self._idle.append(call.worker)
-            _call_soon(loop, self._queue.leave)
+            call_soon(loop, self._queue.leave)
         else:
             replacement = self._threads.submit(self._replace, call.worker)
-            replacement.add_done_callback(lambda _: _call_soon(loop, self._queue.leave))
+            replacement.add_done_callback(lambda _: call_soon(loop, self._queue.leave))
 
     def _over_memory(self) -> str:
         return (
@@ -518,12 +400,6 @@ def _death(exitcode: object) -> str:
             return f"killed by {signal.Signals(-exitcode).name}"
         return f"killed by signal {-exitcode}"
     return f"exit code {exitcode}"
-
-
-def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:
-    """``callback`` on ``loop`` from another thread, unless the loop has closed meanwhile."""
-    with contextlib.suppress(RuntimeError):
-        loop.call_soon_threadsafe(callback)
 
 
 def open_runner(

@@ -15,7 +15,7 @@ from anyio import to_thread
 from support.app import app_client
 
 from jixiao.service.http.routes import api
-from jixiao.service.query import runner as query_runner
+from jixiao.service.query import threads as query_threads
 from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import QueryResult
@@ -165,7 +165,7 @@ async def test_slow_questions_run_once_each_and_leave_threads_to_pages(
     """Eighty requests for eight slow questions: each question computed once, two at a
     time (the query workers), off the shared thread pool; a page asked meanwhile answers
     before any of them."""
-    real = query_runner.evaluate
+    real = query_threads.evaluate
     lock = threading.Lock()
     calls: list[str] = []
     running = peak = 0
@@ -183,7 +183,7 @@ async def test_slow_questions_run_once_each_and_leave_threads_to_pages(
             with lock:
                 running -= 1
 
-    monkeypatch.setattr(query_runner, "evaluate", slow_evaluate)
+    monkeypatch.setattr(query_threads, "evaluate", slow_evaluate)
     monkeypatch.setattr(api, "COMPUTING_AT_ONCE", 2)
     pool = to_thread.current_default_thread_limiter()
     tokens, pool.total_tokens = pool.total_tokens, 4
