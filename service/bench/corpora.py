@@ -8,7 +8,8 @@ validate, load, link the series and compute the cross-year facts), samples what 
 from the store, and runs the sections asked for:
 
 - ``first-asks``: :func:`.first_asks.bench_first_asks` on a fresh server, then
-- ``mixed``: :func:`.mixed.run_mixed` on that same server (replicas ready);
+- ``mixed``: :func:`.mixed.run_mixed` on that same server (replicas ready), and after its
+  burst how soon ``/id/`` pages are fast again (:mod:`.recovery`);
 - ``anchor``: :func:`.anchor.bench_anchor`, jixiao beside Oxigraph in memory and on disk.
 """
 
@@ -106,7 +107,7 @@ def bench_corpus(
         return _await_replicas(client, url, REPLICA_WAIT_S)
 
     def mixed(url: str) -> dict[str, object]:
-        return run_mixed(url, site, clients=clients, duration=seconds)
+        return run_mixed(url, site, clients=clients, duration=seconds, recovery={})
 
     if "first-asks" in sections or "mixed" in sections:
         run = bench_first_asks(store, site, wait, then=mixed if "mixed" in sections else None)

@@ -34,7 +34,7 @@ import json
 import math
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import httpx
 
@@ -85,6 +85,12 @@ class LoadResult:
     generator_cpu: float  # CPU seconds the generator used during the run, all processes
     loop_lag_max: float  # worst delay of the generator's event loop, seconds
     repeated: int = 0  # measured requests identical to another measured request (same text)
+    # With ``abandon``: the requests under way when the clients left, by kind, and how long
+    # each had waited (seconds, longest first); not in the summaries, neither answered nor
+    # failed. ``ended``: time.monotonic() once the last client had gone.
+    left: dict[str, int] = field(default_factory=dict)
+    left_waited: list[float] = field(default_factory=list)
+    ended: float = 0.0
 
     @property
     def count(self) -> int:
@@ -157,6 +163,12 @@ def _result(specs: Sequence[RequestSpec], clients: int, raws: list[Raw]) -> Load
             asked.add(_request_key(specs[which]))
             by_kind[specs[which].label].append((latency, outcome))
             everything.append((latency, outcome))
+    left: dict[str, int] = {}
+    waited: list[float] = []
+    for raw in raws:
+        for which, seconds in raw.left:
+            left[specs[which].label] = left.get(specs[which].label, 0) + 1
+            waited.append(round(seconds, 4))
     stops = {r.stopped_by for r in raws}
     stopped_by = next(s for s in ("timeout", "max_requests", "duration") if s in stops)
     return LoadResult(
@@ -170,6 +182,9 @@ def _result(specs: Sequence[RequestSpec], clients: int, raws: list[Raw]) -> Load
         generator_cpu=sum(r.cpu for r in raws),
         loop_lag_max=max(r.lag_max for r in raws),
         repeated=len(everything) - len(asked),
+        left=dict(sorted(left.items())),
+        left_waited=sorted(waited, reverse=True),
+        ended=max(r.ended for r in raws),
     )
 
 
@@ -202,6 +217,7 @@ def run_load(
     request_timeout: float = 10.0,
     processes: int = 1,
     deal: bool = False,
+    abandon: bool = False,
 ) -> LoadResult:
     """Load ``base_url`` with ``clients`` closed-loop clients for ``warmup + duration`` s.
 
@@ -216,6 +232,10 @@ def run_load(
     ``deal``: the clients take the specs in turn instead of drawing them by weight (weights
     are then ignored): a list of distinct requests is sent without repeats until it is used
     up (:attr:`LoadResult.repeated` counts the repeats).
+
+    ``abandon``: the clients leave when the duration is up, as people do: a request under
+    way then is not waited for but abandoned, its connection closed (:attr:`LoadResult.left`
+    counts them, :attr:`LoadResult.ended` says when the last client had gone).
 
     ``processes > 1`` splits the clients (and the budget) over that many spawned worker
     processes (a calling script needs the ``if __name__ == "__main__":`` guard). Blocks;
@@ -240,6 +260,7 @@ def run_load(
             max_requests=budget,
             request_timeout=request_timeout,
             deal=(i, processes) if deal else None,
+            abandon=abandon,
         )
         for i, (share, budget) in enumerate(zip(shares, budgets, strict=True))
     ]

@@ -30,6 +30,7 @@ import httpx
 from jixiao.ontology import sparql_prologue
 from jixiao.service.answers.canned import CannedQuery, load_queries
 from jixiao.service.bench.loadgen import DEFAULT_BASE_IRI, LoadResult, RequestSpec, run_load
+from jixiao.service.bench.recovery import watch_recovery
 
 __all__ = [
     "API_QUESTIONS",
@@ -213,10 +214,14 @@ def run_mixed(
     processes: int = 1,
     seed: int = 0,
     pool: int | None = None,
+    recovery: Mapping[str, float] | None = None,
 ) -> dict[str, object]:
     """``clients`` closed-loop clients dealt :func:`mixed_requests` in turn for ``duration``
-    seconds; the :class:`~.loadgen.LoadResult` as JSON, with the fraction of requests that
-    repeated an earlier one and the machine's load average before and after."""
+    seconds, who then leave, mid-request or not; the :class:`~.loadgen.LoadResult` as JSON,
+    with the fraction of requests that repeated an earlier one and the machine's load
+    average before and after, and ``recovery``: :func:`~.recovery.watch_recovery` from the
+    burst's end (``recovery`` is its keyword arguments; ``{}`` for its defaults), on pages
+    of the list the burst did not reach."""
     size = pool or max(5_000, clients * 100)
     specs = mixed_requests(site, size, seed=seed)
     before = os.getloadavg()[0]
@@ -229,17 +234,60 @@ def run_mixed(
         request_timeout=request_timeout,
         processes=processes,
         deal=True,
+        abandon=True,
     )
+    after = os.getloadavg()[0]
+    watched = None
+    if recovery is not None:
+        dealt = result.count + result.warmup_requests + sum(result.left.values())
+        pages, unasked = _unasked_pages(specs, dealt, site, seed)
+        watched = watch_recovery(base_url, pages, since=result.ended, **recovery)
+        watched["pages_unasked"] = unasked
     out = result.to_json()
+    del out["ended"]  # a clock reading, meaningless outside this process
     out["requests_prepared"] = size
     out["repeated_fraction"] = result.repeated / result.count if result.count else 0.0
-    out["load_average"] = [before, os.getloadavg()[0]]
+    out["load_average"] = [before, after]
     out["request_timeout_s"] = request_timeout
+    if watched is not None:
+        out["recovery"] = watched
     return out
+
+
+def _unasked_pages(
+    specs: Sequence[RequestSpec], dealt: int, site: Site, seed: int
+) -> tuple[list[RequestSpec], bool]:
+    """Pages of the dealt list past what the burst sent that it did not ask for (and True);
+    random pages (and False) if fewer than 100 are left."""
+    asked = {(s.path, s.headers.get("Accept")) for s in specs[:dealt] if s.kind == "id"}
+    pages: dict[tuple[str, str | None], RequestSpec] = {}
+    for spec in specs[dealt:]:
+        key = (spec.path, spec.headers.get("Accept"))
+        if spec.kind == "id" and key not in asked:
+            pages.setdefault(key, spec)
+    if len(pages) >= 100:
+        return list(pages.values()), True
+    rng = random.Random(f"jixiao-bench-recovery:{seed}")
+    drawn = [
+        RequestSpec(rng.choice(site.all_paths), "id", {"Accept": rng.choice(_ACCEPTS)})
+        for _ in range(100)
+    ]
+    return drawn, False
+
+
+_ACCEPTS = ("text/html", "text/turtle")
 
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f}"
+
+
+def _left(run: Mapping[str, Any]) -> str:
+    left: Mapping[str, int] = run.get("left", {})
+    waited: list[float] = run.get("left_waited") or [0.0]
+    if not left:
+        return "none left mid-request"
+    return f"{sum(left.values()):,} left mid-request (the longest had waited {max(waited):.1f} s)"
 
 
 def render_mixed(runs: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -258,7 +306,10 @@ def render_mixed(runs: Mapping[str, Mapping[str, Any]]) -> list[str]:
         "projects, indicators, funding units and series sampled from the store; ~40 % the "
         "five `/api` questions with random pairs of years and, for three in four, a random "
         "funding unit; ~15 % the canned queries over `/sparql` with random VALUES and "
-        "LIMIT/OFFSET. *repeated* is the share of requests identical to another of the run. "
+        "LIMIT/OFFSET. When the time is up the clients leave: a request still unanswered "
+        "then is abandoned, its connection closed, and counted apart (*left*), neither "
+        "answered nor an error. *repeated* is the share of requests identical to another "
+        "of the run. "
         "Errors by kind: *Timeout* (the client's limit), *HTTP 5xx* … Target at 1M: 0 "
         "errors, p99 ≤ 3 s.",
         "",
@@ -281,7 +332,8 @@ def render_mixed(runs: Mapping[str, Mapping[str, Any]]) -> list[str]:
         load: list[float] = run.get("load_average", [0.0, 0.0])
         lines.append(
             f"- {label}: {run['clients']} clients, repeated {run['repeated_fraction']:.1%} of "
-            f"{run['overall']['count']:,} requests; load average {load[0]:.1f} before, "
+            f"{run['overall']['count']:,} requests; {_left(run)}; "
+            f"load average {load[0]:.1f} before, "
             f"{load[1]:.1f} after ({os.cpu_count()} CPUs); generator CPU "
             f"{run['generator_cpu']:.1f} s, "
             f"worst event-loop lag {float(run['loop_lag_max']) * 1000:,.0f} ms."

@@ -10,6 +10,7 @@ from typing import Any
 from jixiao.service.bench.anchor import ANCHOR_TARGET, render_anchor
 from jixiao.service.bench.first_asks import FIRST_ASK_TARGETS, render_first_asks, summary
 from jixiao.service.bench.mixed import render_mixed
+from jixiao.service.bench.recovery import PAGE_LIMIT_S, WITHIN_S, recovery_met, render_recovery
 from jixiao.service.bench.report import INGEST_1M_S, P99_S
 
 __all__ = ["corpus_targets", "render_corpora"]
@@ -76,6 +77,8 @@ def corpus_targets(corpora: Corpora) -> list[str]:
                     f"- {label} {kind}, {mixed['clients']} clients asking different questions "
                     f"(reported): {errors} errors, p99 {p99:.2f} s."
                 )
+            if mixed and mixed.get("recovery"):
+                lines.append(_recovery_target(f"{label} {kind}", mixed))
             if asks and label in FIRST_ASK_TARGETS:
                 median, worst = summary(asks["replicas"])
                 top_median, top_worst = FIRST_ASK_TARGETS[label]
@@ -107,6 +110,23 @@ def corpus_targets(corpora: Corpora) -> list[str]:
                     f"{'met' if seconds < INGEST_1M_S else 'NOT met'}."
                 )
     return lines
+
+
+def _recovery_target(label: str, mixed: Mapping[str, Any]) -> str:
+    r = mixed["recovery"]
+    after = r["recovered_after_s"]
+    back = (
+        f"not back within the {r['watched_s']:g} s watched"
+        if after is None
+        else f"every page from {after:.2f} s on"
+    )
+    return (
+        f"- {label}, after the burst (its {sum(mixed.get('left', {}).values())} clients "
+        f"waiting left mid-request) /id/ pages in under {PAGE_LIMIT_S:g} s within "
+        f"{WITHIN_S:g} s: {back} ({len(r['probes'])} pages asked every {r['every_s']:g} s, "
+        f"median {r['median_s'] * 1000:,.0f} ms, worst {r['max_s'] * 1000:,.0f} ms) — "
+        f"{'met' if recovery_met(r) else 'NOT met'}."
+    )
 
 
 def _growth(corpora: Corpora) -> list[str]:
@@ -163,7 +183,11 @@ def render_corpora(results: Mapping[str, Any]) -> tuple[list[str], list[str]]:
         }
 
     sections: list[str] = [*render_corpora_ingest(corpora), ""]
-    for part in (render_mixed(runs("mixed")), render_first_asks(runs("first_asks"))):
+    for part in (
+        render_mixed(runs("mixed")),
+        render_recovery(runs("mixed")),
+        render_first_asks(runs("first_asks")),
+    ):
         if part:
             sections += [*part, ""]
     anchor = render_anchor(runs("anchor"))

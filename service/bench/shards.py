@@ -62,6 +62,9 @@ class Shard:
     # steps of ``deal[1]`` (so shards take disjoint turns), and no request repeats until
     # every one has been sent; None: each client draws by weight.
     deal: tuple[int, int] | None = None
+    # The clients leave at the end of the duration: a request under way then is abandoned
+    # (its connection closed) and counted apart (Raw.left), not waited for.
+    abandon: bool = False
 
 
 @dataclass(slots=True)
@@ -72,6 +75,8 @@ class Raw:
     warmup_requests: int
     cpu: float
     lag_max: float
+    left: list[tuple[int, float]] = field(default_factory=list)  # (spec, seconds waited)
+    ended: float = 0.0  # time.monotonic() once every client had gone, connections closed
 
 
 class _Run:
@@ -84,6 +89,7 @@ class _Run:
         self.issued = 0
         self.budget_spent = False
         self.samples: list[Sample] = []
+        self.left: list[tuple[int, float]] = []
         self.warmup_requests = 0
         self.last_end = self.measure_from
         self.dealt = shard.deal[0] if shard.deal else 0
@@ -135,9 +141,12 @@ async def _client(client: httpx.AsyncClient, run: _Run, index: int) -> None:
         started = time.monotonic()
         try:
             outcome = await _send(client, specs[which], run.shard.request_timeout)
-        except asyncio.CancelledError:  # the hard stop: an unfinished request is an error
-            if measured:
-                run.samples.append((which, time.monotonic() - started, "Unfinished"))
+        except asyncio.CancelledError:  # the hard stop, or the client leaves (Shard.abandon)
+            waited = time.monotonic() - started
+            if run.shard.abandon:
+                run.left.append((which, waited))
+            elif measured:  # an unfinished request is an error
+                run.samples.append((which, waited, "Unfinished"))
             raise
         ended = time.monotonic()
         if measured:
@@ -182,6 +191,8 @@ async def run_shard(shard: Shard) -> Raw:
             asyncio.create_task(_client(connection, run, shard.first_client + i))
             for i, connection in enumerate(connections)
         ]
+        if shard.abandon:  # the clients leave when the duration is up
+            hard_limit = max(0.0, run.stop_at - time.monotonic())
         done, pending = await asyncio.wait(tasks, timeout=hard_limit)
         for task in pending:
             task.cancel()
@@ -191,7 +202,14 @@ async def run_shard(shard: Shard) -> Raw:
             await watcher
         for task in done:
             task.result()  # a client fails only by a bug here: let it show
-    stopped_by = "timeout" if pending else "max_requests" if run.budget_spent else "duration"
+    ended = time.monotonic()  # every connection closed
+    stopped_by = (
+        "timeout"
+        if pending and not shard.abandon
+        else "max_requests"
+        if run.budget_spent
+        else "duration"
+    )
     return Raw(
         samples=run.samples,
         window=run.last_end - run.measure_from if run.budget_spent else shard.duration,
@@ -199,6 +217,8 @@ async def run_shard(shard: Shard) -> Raw:
         warmup_requests=run.warmup_requests,
         cpu=time.process_time() - cpu_started,
         lag_max=max(lags, default=0.0),
+        left=run.left,
+        ended=ended,
     )
 
 
