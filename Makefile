@@ -69,8 +69,10 @@ format: setup
 test: setup system-deps lint typecheck  ## set up, then the whole test suite
 	$(BIN)/pytest
 
+# BENCH_ARGS: the bench's options, e.g. a run of a few minutes:
+# make bench BENCH_ARGS="--sizes 30000 --clients 30 --load-seconds 3 --mixed-seconds 5 --cli-runs 1"
 bench: setup  ## benchmarks; writes BENCHMARKS.md and bench-results.json
-	$(BIN)/python -m jixiao.service.bench
+	$(BIN)/python -m jixiao.service.bench $(BENCH_ARGS)
 
 # The pages' words: extract the msgids (babel.cfg) and merge them into the Chinese catalog,
 # whose new entries then need their translation (tests/http/test_i18n.py fails until they have one).
