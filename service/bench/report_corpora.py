@@ -65,17 +65,19 @@ def corpus_targets(corpora: Corpora) -> list[str]:
             mixed, asks, anchor = size.get("mixed"), size.get("first_asks"), size.get("anchor")
             if mixed and label == "1M":
                 p99, errors = mixed["overall"]["p99"], sum(mixed["overall"]["errors"].values())
-                met = errors == 0 and p99 <= P99_S
+                over = _left_over(mixed)
+                met = errors == 0 and p99 <= P99_S and not over
                 lines.append(
                     f"- {label} {kind}, {mixed['clients']} clients asking different questions: "
-                    f"{errors} errors, p99 {p99:.2f} s (target 0 errors, p99 ≤ {P99_S:g} s) — "
+                    f"{errors} errors, p99 {p99:.2f} s{_left_said(mixed)} (target 0 errors, "
+                    f"p99 ≤ {P99_S:g} s, and none left having waited longer) — "
                     f"{'met' if met else 'NOT met'}."
                 )
             elif mixed:
                 p99, errors = mixed["overall"]["p99"], sum(mixed["overall"]["errors"].values())
                 lines.append(
                     f"- {label} {kind}, {mixed['clients']} clients asking different questions "
-                    f"(reported): {errors} errors, p99 {p99:.2f} s."
+                    f"(reported): {errors} errors, p99 {p99:.2f} s{_left_said(mixed)}."
                 )
             if mixed and mixed.get("recovery"):
                 lines.append(_recovery_target(f"{label} {kind}", mixed))
@@ -110,6 +112,22 @@ def corpus_targets(corpora: Corpora) -> list[str]:
                     f"{'met' if seconds < INGEST_1M_S else 'NOT met'}."
                 )
     return lines
+
+
+def _left_over(mixed: Mapping[str, Any]) -> int:
+    """Requests left mid-request at the burst's end that had waited longer than the p99
+    target: not in the percentiles (never answered), but over the target all the same."""
+    return sum(1 for waited in mixed.get("left_waited", []) if waited > P99_S)
+
+
+def _left_said(mixed: Mapping[str, Any]) -> str:
+    left = sum(mixed.get("left", {}).values())
+    if not left:
+        return ""
+    return (
+        f" over the answered; {left} left mid-request when the burst ended, "
+        f"{_left_over(mixed)} of them after waiting more than {P99_S:g} s"
+    )
 
 
 def _recovery_target(label: str, mixed: Mapping[str, Any]) -> str:

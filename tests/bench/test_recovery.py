@@ -128,8 +128,13 @@ def test_a_service_that_never_answers_is_not_back_and_the_watch_still_ends() -> 
     mixed["recovery"] = r
     table = "\n".join(render_recovery({"1M seeds": mixed}))
     assert "| 1M seeds | 2 | 1.5 | 4 | 4 |" in table and "not within the watch" in table
-    (line,) = [t for t in corpus_targets({"seeds": {"1M": {"mixed": mixed}}}) if "burst" in t]
-    assert "not back within the 1 s watched" in line and line.endswith("NOT met.")
+    load, back = corpus_targets({"seeds": {"1M": {"mixed": mixed}}})
+    assert "not back within the 1 s watched" in back and back.endswith("NOT met.")
+    assert "2 left mid-request" in load and "0 of them after waiting more than 3 s" in load
+    assert load.endswith(" — met.")  # p99 0.1 s, no error, none left past 3 s
+    mixed["left_waited"] = [3.5, 0.2]  # one had waited past the target: not met
+    load, _ = corpus_targets({"seeds": {"1M": {"mixed": mixed}}})
+    assert "1 of them after waiting more than 3 s" in load and load.endswith("NOT met.")
 
 
 @pytest.fixture(scope="module")
