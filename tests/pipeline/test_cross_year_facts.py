@@ -289,6 +289,43 @@ def test_the_percent_is_the_engines(change: Decimal, base: Decimal) -> None:
     assert Decimal(row["p"].value) == _percent(change, base)
 
 
+@pytest.mark.slow
+def test_a_unit_gets_its_own_rows_of_every_kind(synthetic: EmbeddedStore) -> None:
+    """The questions that repeat their parameters inside OPTIONAL groups (target-changes,
+    per kind of fact) answer for one funding unit exactly that unit's rows of the answer for
+    all units — bound by substitution or written as VALUES blocks, as /api sends them."""
+    kinds: Counter[object] = Counter()
+    for name in ("target-changes", "new-and-discontinued"):
+        query = load_queries()[name]
+        for values in _questions(synthetic):
+            if "yearA" not in values or "unitName" in values:
+                continue
+            every = run_canned(synthetic, query, values, max_rows=10**9).rows
+            by_unit: dict[object, list[dict[str, Value]]] = {}
+            for row in every:
+                by_unit.setdefault(row["unitName"], []).append(row)
+            # the unit with most rows, and one with each kind of target change found
+            wanted = sorted(by_unit, key=lambda u: -len(by_unit[u]))[:1]
+            for kind in ("added", "removed"):
+                wanted += [u for u in by_unit if any(r.get("change") == kind for r in by_unit[u])][
+                    :1
+                ]
+            for unit in dict.fromkeys(wanted):
+                asked = {**values, "unitName": unit}
+                own = run_canned(synthetic, query, asked, max_rows=10**9).rows
+                text = query.render(query.bind(asked))
+                written = [
+                    {v.value: term_value(s[v.value]) for v in result.variables}
+                    for result in [_solutions(synthetic, text)]
+                    for s in result
+                ]
+                expected = Counter(map(_comparable, by_unit[unit]))
+                assert Counter(map(_comparable, own)) == expected, (name, asked)
+                assert Counter(map(_comparable, written)) == expected, (name, asked)
+                kinds.update(r.get("change", r.get("status")) for r in own)
+    assert {"added", "removed", "increased", "new", "discontinued"} <= set(kinds), kinds
+
+
 def test_comparisons_ran_in_full() -> None:
     assert set(QUESTIONS) <= set(_RAN)
 
