@@ -212,15 +212,22 @@ def run_canned(
     return QueryRows(columns, rows, truncated)
 
 
-def _json_term(binding: Mapping[str, str]) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if binding["type"] == "uri":
-        return ox.NamedNode(binding["value"])
-    if binding["type"] == "bnode":
-        return ox.BlankNode(binding["value"])
-    if "xml:lang" in binding:
-        return ox.Literal(binding["value"], language=binding["xml:lang"])
+_INTEGERS = frozenset(_XSD + t for t in ("integer", "int", "long"))
+_DECIMALS = frozenset(_XSD + t for t in ("decimal", "double", "float"))
+
+
+def _json_value(binding: Mapping[str, str]) -> Value:
+    """A SPARQL JSON binding as :func:`term_value` gives its term, without making the term
+    (a third of the time of a large ``/api`` answer went to making them)."""
     datatype = binding.get("datatype")
-    return ox.Literal(binding["value"], datatype=ox.NamedNode(datatype) if datatype else None)
+    if datatype is None:
+        return binding["value"]  # an IRI, a blank node, a plain or language-tagged literal
+    if datatype in _INTEGERS:
+        return int(binding["value"])
+    if datatype in _DECIMALS:
+        number = Decimal(binding["value"])
+        return int(number) if number == number.to_integral_value() else float(number)
+    return binding["value"]
 
 
 def rows_from_json(payload: bytes, *, truncated: bool = False) -> QueryRows:
@@ -228,7 +235,7 @@ def rows_from_json(payload: bytes, *, truncated: bool = False) -> QueryRows:
     body = json.loads(payload)
     columns = list(body["head"]["vars"])
     rows = [
-        {c: term_value(_json_term(b[c])) if c in b else None for c in columns}
+        {c: _json_value(b[c]) if c in b else None for c in columns}
         for b in body["results"]["bindings"]
     ]
     return QueryRows(columns, rows, truncated)

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from support.app import app_client
 
-from jixiao.service.answers.canned import Value, load_queries, term_value
+from jixiao.service.answers.canned import Value, load_queries, rows_from_json, term_value
 from jixiao.service.settings import Settings
 
 pytestmark = pytest.mark.anyio
@@ -98,6 +98,38 @@ def test_render_puts_the_values_at_each_marked_place_or_else_after_where() -> No
     wanted = ((marked, {"yearA": 2023, "yearB": 2025, "unitName": "x"}), (plain, {"unitName": "x"}))
     for query, values in wanted:  # both texts parse
         ox.Store().query(query.render(query.bind(values)))
+
+
+def test_rows_from_json_give_the_values_of_the_terms() -> None:
+    """The rows of Oxigraph's own SPARQL JSON, read without making terms, are the values
+    :func:`term_value` gives the terms: numbers of each datatype, IRIs, blank nodes, plain,
+    typed and language-tagged literals, unbound."""
+    store = ox.Store()
+    store.add(ox.Quad(ox.BlankNode("b"), ox.NamedNode("https://e.org/p"), ox.Literal("o")))
+    terms = (
+        '<https://example.org/a> "文字" "x"@zh "2023"^^xsd:integer "-7"^^xsd:int '
+        '"12"^^xsd:long "12.50"^^xsd:decimal "3.0"^^xsd:decimal "1.5E3"^^xsd:double '
+        '"0.25"^^xsd:float "true"^^xsd:boolean "2024-01-01"^^xsd:date "v"^^<https://e.org/t>'
+    )
+    query = (
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+        f"SELECT ?v ?unbound {{ {{ VALUES ?v {{ {terms} }} }} UNION {{ ?v <https://e.org/p> ?o }} "
+        "OPTIONAL { ?v <https://e.org/none> ?unbound } }"
+    )
+    result = store.query(query)
+    assert isinstance(result, ox.QuerySolutions)
+    expected = [{"v": term_value(s["v"]), "unbound": None} for s in result]
+    payload = io.BytesIO()
+    store.query(query).serialize(payload, format=ox.QueryResultsFormat.JSON)  # type: ignore[union-attr]
+    rows = rows_from_json(payload.getvalue())
+    assert rows.columns == ["v", "unbound"]
+    assert rows.rows == expected
+    numbers = [(r["v"], type(r["v"])) for r in rows.rows if not isinstance(r["v"], str)]
+    assert sorted(numbers, key=str) == sorted(
+        [(2023, int), (-7, int), (12, int), (12.5, float), (3, int), (1500, int), (0.25, float)],
+        key=str,
+    )
+    assert {"b", "文字", "x", "true", "2024-01-01", "v"} < {r["v"] for r in rows.rows}
 
 
 def test_api_cases_ran() -> None:
