@@ -291,9 +291,10 @@ def test_the_percent_is_the_engines(change: Decimal, base: Decimal) -> None:
 
 @pytest.mark.slow
 def test_a_unit_gets_its_own_rows_of_every_kind(synthetic: EmbeddedStore) -> None:
-    """The questions that repeat their parameters inside OPTIONAL groups (target-changes,
-    per kind of fact) answer for one funding unit exactly that unit's rows of the answer for
-    all units — bound by substitution or written as VALUES blocks, as /api sends them."""
+    """The questions with a branch per kind of fact, each with the parameters, answer for one
+    funding unit exactly that unit's rows of the answer for all units, of every kind (a
+    target's optional values read in a group of their own) — bound by substitution or
+    written as VALUES blocks, as /api sends them."""
     kinds: Counter[object] = Counter()
     for name in ("target-changes", "new-and-discontinued"):
         query = load_queries()[name]
