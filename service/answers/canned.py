@@ -21,7 +21,6 @@ whichever the backend), what ``/api`` sends to the query runner and what a user 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ __all__ = [
     "Parameter",
     "QueryRows",
     "load_queries",
-    "rows_from_json",
+    "rows_from_tsv",
     "run_canned",
     "term_value",
 ]
@@ -214,28 +213,62 @@ def run_canned(
 
 _INTEGERS = frozenset(_XSD + t for t in ("integer", "int", "long"))
 _DECIMALS = frozenset(_XSD + t for t in ("decimal", "double", "float"))
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
-def _json_value(binding: Mapping[str, str]) -> Value:
-    """A SPARQL JSON binding as :func:`term_value` gives its term, without making the term
-    (a third of the time of a large ``/api`` answer went to making them)."""
-    datatype = binding.get("datatype")
-    if datatype is None:
-        return binding["value"]  # an IRI, a blank node, a plain or language-tagged literal
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1) or match.group(2)
+    return chr(int(code, 16)) if code else _ESCAPED[match.group(3)]
+
+
+def _number(lexical: str, datatype: str) -> Value:
     if datatype in _INTEGERS:
-        return int(binding["value"])
-    if datatype in _DECIMALS:
-        number = Decimal(binding["value"])
-        return int(number) if number == number.to_integral_value() else float(number)
-    return binding["value"]
+        return int(lexical)
+    number = Decimal(lexical)
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
-def rows_from_json(payload: bytes, *, truncated: bool = False) -> QueryRows:
-    """SPARQL JSON results (as the query workers write them) as rows of plain values."""
-    body = json.loads(payload)
-    columns = list(body["head"]["vars"])
+def _tsv_value(cell: str) -> Value:
+    """A SPARQL TSV cell as :func:`term_value` gives its term, without making the term: an
+    IRI, a blank node, a literal in its N-Triples form, or a bare Turtle number or boolean
+    (Oxigraph writes an integer, a canonical decimal and a boolean so); empty: unbound."""
+    if not cell:
+        return None
+    first = cell[0]
+    if first == '"':
+        end = cell.rindex('"')  # a language tag or a datatype IRI after it has no quote
+        lexical = cell[1:end]
+        if "\\" in lexical:
+            lexical = _ESCAPE.sub(_unescape, lexical)
+        if cell.startswith("^^<", end + 1):
+            datatype = cell[end + 4 : -1]
+            if datatype in _INTEGERS or datatype in _DECIMALS:
+                return _number(lexical, datatype)
+        return lexical
+    if first == "<":
+        return cell[1:-1]
+    if cell.startswith("_:"):
+        return cell[2:]
+    if cell in ("true", "false"):
+        return cell
+    if "e" in cell or "E" in cell:
+        return _number(cell, _XSD + "double")
+    return _number(cell, _XSD + ("decimal" if "." in cell else "integer"))
+
+
+def rows_from_tsv(payload: bytes, *, truncated: bool = False) -> QueryRows:
+    """SPARQL TSV results (as the query workers write them) as rows of plain values.
+
+    TSV, not JSON: a third the size, and read here in a third of the time (8490 rows of
+    target-changes at a million triples: 108–199 ms, JSON 334–339 ms, JSON read into
+    pyoxigraph terms first 665 ms). A value's tab or newline is escaped in TSV, so each line
+    is a row and each tab ends a cell."""
+    lines = payload.decode("utf-8").split("\n")
+    columns = [name[1:] for name in lines[0].split("\t")]  # "?name"
     rows = [
-        {c: _json_value(b[c]) if c in b else None for c in columns}
-        for b in body["results"]["bindings"]
+        dict(zip(columns, map(_tsv_value, line.split("\t")), strict=True))
+        for line in lines[1:]
+        if line
     ]
     return QueryRows(columns, rows, truncated)

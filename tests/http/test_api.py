@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 from support.app import app_client
 
-from jixiao.service.answers.canned import Value, load_queries, rows_from_json, term_value
+from jixiao.service.answers.canned import Value, load_queries, rows_from_tsv, term_value
+from jixiao.service.query.evaluation import QueryJob, evaluate
 from jixiao.service.settings import Settings
 
 pytestmark = pytest.mark.anyio
@@ -100,16 +101,19 @@ def test_render_puts_the_values_at_each_marked_place_or_else_after_where() -> No
         ox.Store().query(query.render(query.bind(values)))
 
 
-def test_rows_from_json_give_the_values_of_the_terms() -> None:
-    """The rows of Oxigraph's own SPARQL JSON, read without making terms, are the values
+def test_rows_from_tsv_give_the_values_of_the_terms() -> None:
+    """The rows of the TSV a query worker writes — Oxigraph's own, or the runner's for an
+    answer cut at the row cap — read without making terms, are the values
     :func:`term_value` gives the terms: numbers of each datatype, IRIs, blank nodes, plain,
-    typed and language-tagged literals, unbound."""
+    typed and language-tagged literals with tabs, newlines, quotes and escapes, unbound."""
     store = ox.Store()
     store.add(ox.Quad(ox.BlankNode("b"), ox.NamedNode("https://e.org/p"), ox.Literal("o")))
     terms = (
         '<https://example.org/a> "文字" "x"@zh "2023"^^xsd:integer "-7"^^xsd:int '
         '"12"^^xsd:long "12.50"^^xsd:decimal "3.0"^^xsd:decimal "1.5E3"^^xsd:double '
-        '"0.25"^^xsd:float "true"^^xsd:boolean "2024-01-01"^^xsd:date "v"^^<https://e.org/t>'
+        '"0.25"^^xsd:float "true"^^xsd:boolean "2024-01-01"^^xsd:date "v"^^<https://e.org/t> '
+        r'"tab\there" "two\nlines\r" "say \"hi\"\\" "引号\"@zh"@zh "\u0001\U0001F600" '
+        '"" "-0.5"^^xsd:decimal "1e-3"^^xsd:double'
     )
     query = (
         "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
@@ -119,17 +123,25 @@ def test_rows_from_json_give_the_values_of_the_terms() -> None:
     result = store.query(query)
     assert isinstance(result, ox.QuerySolutions)
     expected = [{"v": term_value(s["v"]), "unbound": None} for s in result]
-    payload = io.BytesIO()
-    store.query(query).serialize(payload, format=ox.QueryResultsFormat.JSON)  # type: ignore[union-attr]
-    rows = rows_from_json(payload.getvalue())
+    assert len(expected) == 22
+
+    def run() -> ox.QuerySolutions:
+        return store.query(query)  # type: ignore[return-value]
+
+    native = evaluate(run, QueryJob(query, formats={"solutions": "tsv"}), deadline=1e12)
+    cut = evaluate(run, QueryJob(query, max_rows=21, formats={"solutions": "tsv"}), deadline=1e12)
+    assert not native.truncated and cut.truncated
+    rows = rows_from_tsv(native.payload)
     assert rows.columns == ["v", "unbound"]
     assert rows.rows == expected
+    assert rows_from_tsv(cut.payload).rows == expected[:21]
     numbers = [(r["v"], type(r["v"])) for r in rows.rows if not isinstance(r["v"], str)]
-    assert sorted(numbers, key=str) == sorted(
-        [(2023, int), (-7, int), (12, int), (12.5, float), (3, int), (1500, int), (0.25, float)],
-        key=str,
-    )
-    assert {"b", "文字", "x", "true", "2024-01-01", "v"} < {r["v"] for r in rows.rows}
+    integers = [(2023, int), (-7, int), (12, int), (3, int), (1500, int)]
+    fractions = [(12.5, float), (0.25, float), (-0.5, float), (0.001, float)]
+    assert sorted(numbers, key=str) == sorted([*integers, *fractions], key=str)
+    assert {"b", "tab\there", "two\nlines\r", 'say "hi"\\', '引号"@zh', "\x01\U0001f600", ""} < {
+        r["v"] for r in rows.rows
+    }
 
 
 def test_api_cases_ran() -> None:

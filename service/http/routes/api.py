@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from jixiao.ingest.errors import UsageError
 from jixiao.ingest.years import check_year
-from jixiao.service.answers.canned import CannedQuery, QueryRows, load_queries, rows_from_json
+from jixiao.service.answers.canned import CannedQuery, QueryRows, load_queries, rows_from_tsv
 from jixiao.service.http.bodies import accepts_gzip, gzipped, respond
 from jixiao.service.http.state import computing_of, queries_of, settings_of, store_of
 from jixiao.service.query.evaluation import Answer as QueryAnswer
@@ -227,11 +227,11 @@ async def _answer(
     max_rows = settings.max_rows
     store = store_of(request)
     job = QueryJob(
-        query.render(query.bind(values)), max_rows=max_rows, formats={"solutions": "json"}
+        query.render(query.bind(values)), max_rows=max_rows, formats={"solutions": "tsv"}
     )
 
     def encoded(answer: QueryAnswer) -> bytes:
-        rows = rows_from_json(answer.payload, truncated=answer.truncated)
+        rows = rows_from_tsv(answer.payload, truncated=answer.truncated)
         if fmt == "csv":
             return _csv(rows)
         out = {
