@@ -15,6 +15,11 @@ N-Triples forms at the start of the query's top-level ``WHERE`` group, or in pla
 line ``# (parameters)`` if the query has such lines: a query whose top level is a ``UNION``
 marks the start of each branch, because Oxigraph joins a ``VALUES`` block outside a union
 only after evaluating every branch in full (1.7× slower for target-changes at 1M triples).
+A line ``# (parameters as filter)`` gets a ``FILTER`` of ``sameTerm`` tests instead (the same
+rows, for variables the query binds anyway): Oxigraph starts a join from the ``VALUES``
+block wherever it stands, and a query that should start from a rare pattern — target-met
+from the actual values of self-evaluations — would start from every project of the year
+(at 5M triples on disk 0.6–1.3 s for none, 0 ms with the filter).
 That text is what every store runs (:func:`run_canned`, through the :class:`Store` protocol,
 whichever the backend), what ``/api`` sends to the query runner and what a user can copy.
 """
@@ -52,6 +57,7 @@ _PARAMETER = re.compile(
 _IRI = re.compile(r"https?://[^\s<>\"{}|^`\\]+")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PLACE = re.compile(r"(?m)^([ \t]*)#[ \t]*\(parameters\)[ \t]*$")  # where VALUES goes
+_FILTER_PLACE = re.compile(r"(?m)^([ \t]*)#[ \t]*\(parameters as filter\)[ \t]*$")
 
 Value = str | int | float | None
 
@@ -114,9 +120,12 @@ class CannedQuery:
 
     def render(self, bindings: Mapping[str, ox.Literal | ox.NamedNode]) -> str:
         """The query text with ``bindings`` as a VALUES block opening its WHERE group, or at
-        each ``# (parameters)`` line."""
+        each ``# (parameters)`` line; or as a FILTER at a ``# (parameters as filter)`` line."""
         if not bindings:
             return self.text
+        if _FILTER_PLACE.search(self.text):
+            tests = " && ".join(f"sameTerm(?{name}, {term})" for name, term in bindings.items())
+            return _FILTER_PLACE.sub(lambda m: f"{m.group(1)}FILTER ({tests})", self.text)
         names = " ".join(f"?{name}" for name in bindings)
         terms = " ".join(str(term) for term in bindings.values())  # N-Triples forms
         values = f"VALUES ({names}) {{ ({terms}) }}"

@@ -101,6 +101,19 @@ def test_render_puts_the_values_at_each_marked_place_or_else_after_where() -> No
         ox.Store().query(query.render(query.bind(values)))
 
 
+def test_render_puts_a_filter_at_a_filter_place() -> None:
+    """target-met's parameters are a FILTER after the patterns it starts from, not a VALUES
+    block (from which Oxigraph would start), and the filtered answer is the VALUES one."""
+    query = load_queries()["target-met"]
+    bound = query.bind({"year": 2021, "unitName": "x"})
+    text = query.render(bound)
+    assert "VALUES (" not in text and "(parameters as filter)" not in text
+    assert 'FILTER (sameTerm(?year, "2021"^^<http://www.w3.org/2001/XMLSchema#integer>)' in text
+    assert 'sameTerm(?unitName, "x"@zh))' in text
+    assert query.render({}) == query.text
+    ox.Store().query(text)  # it parses
+
+
 def test_rows_from_tsv_give_the_values_of_the_terms() -> None:
     """The rows of the TSV a query worker writes — Oxigraph's own, or the runner's for an
     answer cut at the row cap — read without making terms, are the values
