@@ -88,8 +88,13 @@ def corpus_targets(corpora: Corpora) -> list[str]:
                 wanted = f"median ≤ {top_median * 1000:.0f} ms" + (
                     f", worst ≤ {top_worst:g} s" if top_worst else ""
                 )
+                phase = (
+                    "replicas ready"
+                    if asks.get("replicas_ready", True)
+                    else "second round; replicas off, answered from disk"
+                )
                 lines.append(
-                    f"- {label} {kind}, first asks of the /api questions (replicas ready): "
+                    f"- {label} {kind}, first asks of the /api questions ({phase}): "
                     f"median {median * 1000:,.0f} ms, worst {worst * 1000:,.0f} ms (target "
                     f"{wanted}) — {'met' if met else 'NOT met'}."
                 )

@@ -63,6 +63,11 @@ def test_the_targets_at_1m_are_said_met_or_not_from_the_figures() -> None:
     assert "worst 1.60× (b)" in missed[2] and "3 errors" in missed[0]
     at_5m = corpus_targets({"synthetic": {"5M": _size(9.0, 3, 0.4, 0.5, 1.2, 300.0)}})
     assert "(reported)" in at_5m[0] and at_5m[1].endswith("— met.")  # median ≤ 500 ms
+    assert "(replicas ready)" in at_5m[1]
+    off = _size(9.0, 3, 0.4, 0.5, 1.2, 300.0)
+    off["first_asks"]["replicas_ready"] = False  # above JIXIAO_QUERY_REPLICA_MAX_TRIPLES
+    asks = corpus_targets({"synthetic": {"5M": off}})[1]
+    assert "(second round; replicas off, answered from disk)" in asks
 
 
 def test_sizes_are_reported_smallest_first_and_grow_from_the_smaller() -> None:
