@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import resource
 import statistics
 import subprocess
@@ -104,7 +105,9 @@ def _await_replicas(
     at most; and whether they do. Probes go two at a time, each a cross product of two VALUES
     blocks that keeps a worker busy for tens of milliseconds whatever the store's size (so
     the two go to both workers), with a pause between rounds that leaves the copies, which run
-    at the lowest priority, the CPU."""
+    at the lowest priority, the CPU. When ``/metrics`` says every replica is off for three
+    rounds (none is copied: the store is over ``JIXIAO_QUERY_REPLICA_MAX_TRIPLES``, as at
+    5M), it stops waiting then rather than after ``seconds``."""
     started = time.perf_counter()
     values = "{ " + " ".join(str(i) for i in range(700)) + " }"
     probe = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {values} VALUES ?b {values} }}"
@@ -114,6 +117,7 @@ def _await_replicas(
         health = client.get(f"{url}/healthz").json()
         return int(health.get("answeredFrom", {}).get("replica", 0))
 
+    off_rounds = 0
     with ThreadPoolExecutor(2) as pool:
         while time.perf_counter() - started < seconds:
             before = replica_answers()
@@ -121,8 +125,25 @@ def _await_replicas(
             list(pool.map(lambda t: client.get(f"{url}/sparql", params={"query": t}), texts))
             if replica_answers() - before == 2:
                 return time.perf_counter() - started, True
+            off_rounds = off_rounds + 1 if _replicas_all_off(client, url) else 0
+            if off_rounds >= _OFF_ROUNDS:  # none coming (the store is over the cap, say)
+                return time.perf_counter() - started, False
             time.sleep(1.0)
     return time.perf_counter() - started, False
+
+
+_OFF_ROUNDS = 3  # rounds of probes after which replicas all off means none is coming
+_REPLICA_STATE = re.compile(r'^jixiao_query_replicas\{state="(\w+)"\} (\S+)$', re.MULTILINE)
+
+
+def _replicas_all_off(client: httpx.Client, url: str) -> bool:
+    """Whether ``/metrics`` says no worker has a replica loading, ready or stale (False
+    when it cannot say: metrics off, or no such lines)."""
+    response = client.get(f"{url}/metrics")
+    if response.status_code != 200:
+        return False
+    states = {m[1]: float(m[2]) for m in _REPLICA_STATE.finditer(response.text)}
+    return bool(states) and states.get("off", 0) > 0 and sum(states.values()) == states["off"]
 
 
 def _ingest(corpus: Path, store: Path) -> dict[str, object]:

@@ -3,6 +3,7 @@ store of the two seed tables of its own (the servers started here are the only o
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from jixiao.service.bench.anchor import bench_anchor, render_anchor
 from jixiao.service.bench.corpora import _site_and_texts
 from jixiao.service.bench.first_asks import bench_first_asks, render_first_asks
 from jixiao.service.bench.mixed import API_QUESTIONS
+from jixiao.service.bench.processes import free_port, running
 from jixiao.service.bench.scale import _await_replicas
 
 pytestmark = pytest.mark.slow
@@ -71,3 +73,21 @@ def test_the_anchor_times_every_query_on_the_three_and_says_what_was_cut(
     assert run["memory_load_s"] > 0 and not list(tmp_path.glob("*.nq"))  # the dump removed
     table = "\n".join(render_anchor({"seeds": run}))
     assert "| seeds | target-changes | 50 cut (of " in table
+
+
+def test_the_wait_for_replicas_ends_soon_when_none_is_coming(store: Path, tmp_path: Path) -> None:
+    """With the replica cap below the store's size the workers copy nothing: the wait ends
+    after a few rounds of probes, not after its limit (it waited 300 s at 5M)."""
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {"JIXIAO_STORE": str(copy), "JIXIAO_PORT": str(port)}
+    capped = {**env, "JIXIAO_QUERY_REPLICA_MAX_TRIPLES": "10"}
+    with running([str(BIN / "jixiao"), "serve"], f"{url}/healthz", capped), httpx.Client() as c:
+        waited, ready = _await_replicas(c, url, 60)
+    assert ready is False
+    assert waited < 20
+    with running([str(BIN / "jixiao"), "serve"], f"{url}/healthz", env), httpx.Client() as c:
+        waited, ready = _await_replicas(c, url, 60)
+    assert ready is True  # the control: under the cap they come
