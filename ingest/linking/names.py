@@ -22,6 +22,7 @@ __all__ = [
     "Method",
     "compare_indicator_names",
     "compare_names",
+    "compare_names_at_least",
     "core_name",
     "match_indicator_names",
     "normalize_indicator_name",
@@ -112,6 +113,39 @@ def similarity(a: str, b: str) -> float:
     whole = SequenceMatcher(None, a, b, autojunk=False).ratio()
     core = SequenceMatcher(None, core_name(a), core_name(b), autojunk=False).ratio()
     return round((whole + core) / 2, 3)
+
+
+def _length_bound(a: str, b: str) -> float:
+    """An upper bound of ``SequenceMatcher(None, a, b).ratio()`` from the lengths alone."""
+    return 2 * min(len(a), len(b)) / (len(a) + len(b)) if a or b else 1.0
+
+
+def similarity_at_least(a: str, b: str, at_least: float) -> float | None:
+    """:func:`similarity` of ``a`` and ``b`` if it reaches ``at_least``, else None; the
+    same score, found faster: cheap upper bounds of both ratios (by length, then by the
+    characters shared) rule most pairs out before a ratio is computed."""
+    if a == b:
+        return 1.0
+    core_a, core_b = core_name(a), core_name(b)
+    if round((_length_bound(a, b) + _length_bound(core_a, core_b)) / 2, 3) < at_least:
+        return None
+    whole = SequenceMatcher(None, a, b, autojunk=False)
+    core = SequenceMatcher(None, core_a, core_b, autojunk=False)
+    if round((whole.quick_ratio() + core.quick_ratio()) / 2, 3) < at_least:
+        return None
+    score = round((whole.ratio() + core.ratio()) / 2, 3)
+    return score if score >= at_least else None
+
+
+def compare_names_at_least(a: str, b: str, at_least: float) -> tuple[Method, float] | None:
+    """:func:`compare_names` when its score reaches ``at_least``; None when it does not."""
+    if _nfkc(a) == _nfkc(b):
+        return Method.EXACT, 1.0
+    na, nb = normalize_name(a), normalize_name(b)
+    if na == nb:
+        return Method.NORMALIZED, 1.0
+    score = similarity_at_least(na, nb, at_least)
+    return None if score is None else (Method.SIMILAR, score)
 
 
 def _compare(

@@ -23,7 +23,13 @@ from decimal import Decimal
 from itertools import chain, combinations, count
 
 from jixiao.ingest.iris import name_key
-from jixiao.ingest.linking.names import Method, compare_names, match_indicator_names, normalize_name
+from jixiao.ingest.linking.names import (
+    Method,
+    compare_names,
+    compare_names_at_least,
+    match_indicator_names,
+    normalize_name,
+)
 from jixiao.ingest.linking.overrides import Overrides
 
 __all__ = [
@@ -186,6 +192,21 @@ def _best(project: ProjectInfo, earlier: Sequence[ProjectInfo]) -> tuple[Method,
     return best
 
 
+def _best_reaching(
+    group: Sequence[ProjectInfo], earlier: Sequence[ProjectInfo], threshold: float
+) -> tuple[Method, float] | None:
+    """The best method and score of any project of ``group`` against any of ``earlier``
+    (what :func:`_best` finds for each, the best of those), if it reaches ``threshold``;
+    None if none does (most pairs: ruled out before their score is computed)."""
+    found = [
+        reached
+        for p in group
+        for q in earlier
+        if (reached := compare_names_at_least(q.name, p.name, threshold)) is not None
+    ]
+    return min(found, key=lambda m: (-m[1], m[0].rank)) if found else None
+
+
 # --- linking ---------------------------------------------------------------------------------
 
 
@@ -217,10 +238,9 @@ def _link_unit(
                     joined[g] = (s, Method.CURATED, earlier)
                     taken.add(s)
                     continue
-                method, score, _ = min(
-                    (_best(p, latest) for p in group), key=lambda m: (-m[1], m[0].rank)
-                )
-                if score >= threshold:
+                reaching = _best_reaching(group, latest, threshold)
+                if reaching is not None:
+                    method, score = reaching
                     candidates.append((-score, method.rank, s, g, method))
         for _, _, s, g, method in sorted(candidates, key=lambda c: c[:4]):
             if s not in taken and g not in joined:
