@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         description="SPARQL queries run at once: worker processes over an on-disk store "
         "(killed at the time limit), threads over an in-memory or remote store.",
     )
+    api_precompute: bool = Field(
+        True,
+        description="Compute each `/api` question's answer for every funding unit ahead of "
+        "the asking, once per store generation (at start and after each write, one query at "
+        "a time), and answer `/api` from it in the server's process; an embedded store only.",
+    )
     query_replica_max_triples: int = Field(
         5_000_000,
         ge=0,

@@ -7,6 +7,8 @@ settings, store and query runner) through the typed dependencies of :mod:`.state
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.ingest.errors import JixiaoError
 from jixiao.service.http import metrics as metrics_route
-from jixiao.service.http import middleware
+from jixiao.service.http import middleware, unit_answers
 from jixiao.service.http import templating as pages
 from jixiao.service.http.i18n import LanguageCookie
 from jixiao.service.http.routes import api, linked_data, query_page, void
@@ -63,10 +65,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             keep(app, quad_count=metrics_route.quad_count(store))
         if isinstance(runner, WorkerPool):
             await run_in_threadpool(runner.start)
-        keep(app, queries=runner, computing=anyio.CapacityLimiter(api.COMPUTING_AT_ONCE))
+        computing = anyio.CapacityLimiter(api.COMPUTING_AT_ONCE)
+        keep(app, queries=runner, computing=computing)
+        warming = None
+        if settings.api_precompute:
+            bodies = functools.partial(api.prepare_every_unit, store, settings, runner, computing)
+            ready = unit_answers.keep_ready(store, runner, settings, then=bodies)
+            warming = asyncio.create_task(ready)
         try:
             yield
         finally:
+            while warming is not None and not warming.done():
+                # Again until it ends: a cancel that lands while a thread finishes its
+                # computation (anyio's to_thread) can be swallowed.
+                warming.cancel()
+                await asyncio.wait({warming}, timeout=0.1)
             runner.close()
             shutdown_worker()  # the validation worker, if an upload started it
             store.close()
@@ -109,11 +122,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def healthz(store: AppStore, runner: AppQueries) -> dict[str, object]:
         """Liveness: the service is up and its store answers. Over an on-disk store, also
         how many ``/sparql`` answers came from the workers' on-disk snapshots and how many
-        from their in-memory replicas (``answeredFrom``)."""
+        from their in-memory replicas (``answeredFrom``); and how far the ``/api`` answers
+        for every funding unit are computed for the store as it is (``apiAnswers``)."""
         store.query("ASK { }")
+        out: dict[str, object] = {"status": "ok"}
         if isinstance(runner, WorkerPool):
-            return {"status": "ok", "answeredFrom": runner.answered_from()}
-        return {"status": "ok"}
+            out["answeredFrom"] = runner.answered_from()
+        warmed = unit_answers.progress(store)
+        if warmed is not None:
+            out["apiAnswers"] = warmed
+        return out
 
     app.include_router(sparql_router)
     app.include_router(graph_store_router)

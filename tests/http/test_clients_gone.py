@@ -39,9 +39,14 @@ def store(seeded_store: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(store: Path) -> Iterator[ThreadedServer]:
-    """One query worker, so that every other query waits in the queue."""
+    """One query worker, so that every other query waits in the queue (``/api`` questions
+    too: none is computed ahead, which would also take the worker)."""
     settings = Settings(
-        store=str(store), query_workers=1, query_timeout=20.0, query_replica_max_triples=0
+        store=str(store),
+        query_workers=1,
+        query_timeout=20.0,
+        query_replica_max_triples=0,
+        api_precompute=False,
     )
     with threaded_server(settings) as served:
         yield served
@@ -141,7 +146,7 @@ def test_after_a_burst_of_clients_that_left_pages_answer_at_once(store: Path) ->
     """The issue's check, bounded: 40 clients ask heavy, different questions (two workers
     busy, the rest queued) and go away after a second; within 10 s an /id/ page answers in
     under 0.5 s, and no more queries were evaluated than there were workers busy."""
-    settings = Settings(store=str(store), query_workers=2, query_timeout=20.0)
+    settings = Settings(store=str(store), query_workers=2, query_timeout=20.0, api_precompute=False)
     with threaded_server(settings) as server:
         pool = _pool(server)
         pages = _pages(server, 20)

@@ -33,11 +33,11 @@ async def app_client(
 
 @contextlib.asynccontextmanager
 async def seeded_app_client(
-    base_url: str = "http://testserver", extra_update: str | None = None
+    base_url: str = "http://testserver", extra_update: str | None = None, **changes: object
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on the real app over an in-memory store holding both seed tables
-    (plus ``extra_update``, a SPARQL update run after seeding)."""
-    settings = Settings(store=":memory:")
+    (plus ``extra_update``, a SPARQL update run after seeding), with settings ``changes``."""
+    settings = Settings(store=":memory:", **changes)  # type: ignore[arg-type]
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         for data, name, year in loader.seed_files():

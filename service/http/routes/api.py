@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import anyio
@@ -29,14 +30,19 @@ from pydantic import BaseModel, Field
 
 from jixiao.ingest.errors import UsageError
 from jixiao.ingest.years import check_year
+from jixiao.service.answers.by_unit import UNIT_VARIABLE
 from jixiao.service.answers.canned import CannedQuery, QueryRows, load_queries, rows_from_tsv
 from jixiao.service.http.bodies import accepts_gzip, gzipped, respond
 from jixiao.service.http.state import computing_of, queries_of, settings_of, store_of
+from jixiao.service.http.unit_answers import known_units, ready
 from jixiao.service.query.evaluation import Answer as QueryAnswer
 from jixiao.service.query.evaluation import QueryJob
+from jixiao.service.query.threads import QueryRunner
+from jixiao.service.settings import Settings
+from jixiao.service.store.base import Store
 from jixiao.service.store.cache import StoreCache
 
-__all__ = ["COMPUTING_AT_ONCE", "evaluate_question", "router"]
+__all__ = ["COMPUTING_AT_ONCE", "evaluate_question", "prepare_every_unit", "router"]
 
 
 def _known_parameters(request: Request) -> None:
@@ -196,6 +202,15 @@ class QueryInfo(BaseModel):
     text: str
 
 
+# Each /api question's canned query and the shape of its JSON answer.
+_SHAPES: dict[str, type[BaseModel]] = {
+    "recurring-series": Answer[RecurringRow],
+    "amount-changes": Answer[AmountChangeRow],
+    "new-and-discontinued": Answer[NewOrDiscontinuedRow],
+    "target-changes": Answer[TargetChangeRow],
+    "target-met": Answer[TargetMetRow],
+}
+
 YearA = Annotated[str, Query(description="the earlier budget year (an integer)", examples=["2023"])]
 YearB = Annotated[str, Query(description="the later budget year (an integer)", examples=["2025"])]
 Unit = Annotated[
@@ -208,6 +223,17 @@ Year = Annotated[
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class _Asking:
+    """What answering needs from the app: its store, settings, a way to run a canned
+    query's job, and the limit on bodies made at once."""
+
+    store: Store
+    settings: Settings
+    run: Callable[[QueryJob], Awaitable[QueryAnswer]]
+    limiter: anyio.CapacityLimiter
+
+
 async def _answer(
     request: Request,
     name: str,
@@ -217,21 +243,41 @@ async def _answer(
 ) -> Response:
     """The answer to canned query ``name`` as JSON of ``shape`` (the route's response model,
     checked as FastAPI would) or as CSV."""
-    query: CannedQuery = load_queries()[name]
     if "yearA" in values:  # a year that is not one is a UsageError (HTTP 400), not a 422
         year_a, year_b = check_year(str(values["yearA"])), check_year(str(values["yearB"]))
         if year_a >= year_b:
             raise UsageError(f"yearA must be earlier than yearB: {year_a}, {year_b}")
         values = {**values, "yearA": year_a, "yearB": year_b}
-    settings = settings_of(request)
-    max_rows = settings.max_rows
-    store = store_of(request)
+    asking = _Asking(
+        store_of(request),
+        settings_of(request),
+        lambda job: evaluate_question(request, name, job),
+        computing_of(request),
+    )
+    content, encoding = await _body(asking, name, shape, values, fmt, accepts_gzip(request))
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    return respond(content, media, encoding=encoding)
+
+
+async def _body(
+    asking: _Asking,
+    name: str,
+    shape: type[BaseModel],
+    values: Mapping[str, object],
+    fmt: str,
+    gzip_ok: bool,
+) -> tuple[bytes, str | None]:
+    """The body (and its Content-Encoding) of the answer to ``name`` for ``values``, kept
+    until the next write: cut from the answer for every unit when that is computed (see
+    :mod:`.unit_answers`), else from the canned query's rows."""
+    query: CannedQuery = load_queries()[name]
+    store, max_rows = asking.store, asking.settings.max_rows
     job = QueryJob(
         query.render(query.bind(values)), max_rows=max_rows, formats={"solutions": "tsv"}
     )
 
-    def encoded(answer: QueryAnswer) -> bytes:
-        rows = rows_from_tsv(answer.payload, truncated=answer.truncated)
+    def encoded(payload: bytes, truncated: bool) -> bytes:
+        rows = rows_from_tsv(payload, truncated=truncated)
         if fmt == "csv":
             return _csv(rows)
         out = {
@@ -245,8 +291,11 @@ async def _answer(
         return shape.model_validate(out, from_attributes=True).model_dump_json().encode()
 
     async def body() -> bytes:
-        answer = await evaluate_question(request, name, job)
-        return await anyio.to_thread.run_sync(encoded, answer, limiter=computing_of(request))
+        cut = _from_cuts(store, query, values, max_rows)
+        if cut is None:
+            answer = await asking.run(job)
+            cut = answer.payload, answer.truncated
+        return await anyio.to_thread.run_sync(encoded, *cut, limiter=asking.limiter)
 
     key = (name, tuple(sorted(values.items())), max_rows, fmt)
 
@@ -258,12 +307,46 @@ async def _answer(
         packed = await gzipped(content, gzip_ok=True)
         return (content, None) if packed is None else (packed, "gzip")
 
-    if accepts_gzip(request):
-        content, encoding = await _GZIPPED.ashared(store, key, compressed)
-    else:
-        content, encoding = await plain(), None
-    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
-    return respond(content, media, encoding=encoding)
+    if gzip_ok:
+        return await _GZIPPED.ashared(store, key, compressed)
+    return await plain(), None
+
+
+async def prepare_every_unit(
+    store: Store,
+    settings: Settings,
+    runner: QueryRunner,
+    limiter: anyio.CapacityLimiter,
+    name: str,
+    values: Mapping[str, object],
+) -> None:
+    """Make and keep the JSON body of question ``name`` for every unit (no ``unitName``),
+    plain and gzip-compressed, as a route would for ``values`` (its years): called by
+    :func:`.unit_answers.keep_ready` once the answer for every unit is computed, so that the
+    largest bodies are not made while people wait."""
+    route_values = {**values, UNIT_VARIABLE: None}
+
+    async def run(job: QueryJob) -> QueryAnswer:
+        return await runner.run(job, settings.query_timeout)
+
+    asking = _Asking(store, settings, run, limiter)
+    await _body(asking, name, _SHAPES[name], route_values, "json", True)
+
+
+def _from_cuts(
+    store: Store, query: CannedQuery, values: Mapping[str, object], max_rows: int
+) -> tuple[bytes, bool] | None:
+    """The answer (TSV, and whether it was cut) from the question's answer for every unit,
+    if that is computed already (:mod:`.unit_answers`); None to ask the query runner."""
+    unit = values.get(UNIT_VARIABLE)
+    cuts = ready(store, query.name, {k: v for k, v in values.items() if k != UNIT_VARIABLE})
+    if cuts is None:
+        return None
+    parameter = next(p for p in query.parameters if p.name == UNIT_VARIABLE)
+    term = None if unit is None or unit == "" else str(parameter.term(unit))
+    if cuts.knows(term) or term in (known_units(store) or ()):
+        return cuts.tsv(term, max_rows)
+    return None
 
 
 async def evaluate_question(request: Request, name: str, job: QueryJob) -> QueryAnswer:

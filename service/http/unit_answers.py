@@ -1,0 +1,170 @@
+"""The ``/api`` questions' answers for every funding unit, computed ahead of the asking.
+
+:func:`keep_ready` runs beside the app while it serves (``JIXIAO_API_PRECOMPUTE``, on by
+default): once per store generation — when the app starts, and again after each write — it
+asks the query runner, one question at a time, every question of
+:func:`~jixiao.service.answers.by_unit.base_questions` for the store's budget years, and keeps
+each answer as :class:`~jixiao.service.answers.by_unit.UnitCuts`. From then on ``/api``
+answers a question for one unit, or for all, from those cuts in the server's own process,
+without a query (:func:`ready`); until then, and for a unit the cuts do not name, it asks the
+query runner as before. One question at a time: the warming holds at most one query worker,
+and its queries pass through the runner's queue like any other.
+
+Over a store without write generations (a remote endpoint, written to behind our back)
+nothing is computed ahead: an answer kept could be stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+
+import anyio
+
+from jixiao.ingest.errors import JixiaoError
+from jixiao.service.answers.by_unit import UnitCuts, base_questions
+from jixiao.service.answers.canned import load_queries
+from jixiao.service.query.evaluation import QueryJob
+from jixiao.service.query.threads import QueryRunner
+from jixiao.service.settings import Settings
+from jixiao.service.store.base import Store
+from jixiao.service.store.cache import StoreCache
+
+__all__ = ["BASE_MAX_ROWS", "keep_ready", "known_units", "progress", "ready"]
+
+log = logging.getLogger("jixiao.api")
+
+# A base answer is kept only if complete: rows for every unit, not cut at the row cap.
+BASE_MAX_ROWS = 2_000_000
+# A base answer's time limit, in multiples of JIXIAO_QUERY_TIMEOUT: it answers for every unit.
+BASE_TIME_FACTOR = 6
+_CUTS: StoreCache[UnitCuts | None] = StoreCache(4096, name="api-units")
+_UNITS: StoreCache[frozenset[str]] = StoreCache(4, name="api-unit-names")
+# The funding units' names as the canned queries bind them (each query's ?unit and ?unitName).
+_UNIT_NAMES = (
+    "PREFIX jx: <https://w3id.org/jixiao/ontology#>\n"
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "SELECT DISTINCT ?unitName WHERE { ?project jx:fundingUnit ?unit . "
+    "?unit rdfs:label ?unitName }"
+)
+_YEARS = (
+    "PREFIX jx: <https://w3id.org/jixiao/ontology#>\n"
+    "SELECT DISTINCT ?year WHERE { ?document a jx:BudgetDocument ; jx:budgetYear ?year }"
+)
+# Per store: (generation, questions, questions computed, seconds since the generation began).
+_PROGRESS: dict[int, tuple[int, int, int, float]] = {}
+
+
+def _key(name: str, values: Mapping[str, object]) -> Hashable:
+    return (name, tuple(sorted((k, v) for k, v in values.items() if v is not None)))
+
+
+def _generation(store: Store) -> int | None:
+    generation = getattr(store, "generation", None)
+    return generation if isinstance(generation, int) else None
+
+
+def ready(store: Store, name: str, values: Mapping[str, object]) -> UnitCuts | None:
+    """The cuts of canned query ``name`` for ``values`` (without ``unitName``) if they are
+    computed for the store as it is now; None otherwise (cheap: may run on the event loop)."""
+    kept = _CUTS.peek(store, _key(name, values))
+    return kept[0] if kept is not None else None
+
+
+def known_units(store: Store) -> frozenset[str] | None:
+    """Every funding unit's name, as TSV writes the term (``"名称"@zh``), if computed for the
+    store as it is now: a unit's answer without rows in the answer for every unit is empty
+    only if the unit is one of these (else it may be written otherwise, and is asked)."""
+    kept = _UNITS.peek(store, "units")
+    return kept[0] if kept is not None else None
+
+
+def progress(store: Store) -> dict[str, object] | None:
+    """How far the current generation's warming is: questions, computed, seconds taken."""
+    generation = getattr(store, "generation", None)
+    found = _PROGRESS.get(id(store))
+    if found is None or found[0] != generation:
+        return None
+    _, questions, computed, seconds = found
+    return {"questions": questions, "computed": computed, "seconds": round(seconds, 3)}
+
+
+Then = Callable[[str, Mapping[str, object]], Awaitable[None]]
+
+
+async def keep_ready(
+    store: Store, runner: QueryRunner, settings: Settings, *, then: Then | None = None
+) -> None:
+    """Forever (until cancelled): each store generation's base answers, one at a time;
+    ``then(name, values)`` after each one computed (the route makes its body)."""
+    while True:
+        generation = _generation(store)
+        if generation is None:
+            return
+        started = time.monotonic()
+        try:
+            years = await _years(runner, settings)
+            await _UNITS.ashared(store, "units", lambda: _unit_names(runner, settings))
+            questions = base_questions(
+                {n: [p.name for p in q.parameters] for n, q in load_queries().items()}, years
+            )
+            for done, (name, values) in enumerate(questions):
+                if _generation(store) != generation:
+                    break
+                _PROGRESS[id(store)] = (generation, len(questions), done, 0.0)
+                if await _compute(store, runner, settings, name, values) and then:
+                    await then(name, values)
+            else:
+                took = time.monotonic() - started
+                _PROGRESS[id(store)] = (generation, len(questions), len(questions), took)
+                log.info("api answers for every unit ready: %d in %.1f s", len(questions), took)
+        except Exception as exc:  # the runner refused or failed: try again after a pause
+            log.warning("api answers for every unit not computed: %r", exc)
+            await asyncio.sleep(5)
+            continue
+        while _generation(store) == generation:
+            await asyncio.sleep(1)
+
+
+async def _years(runner: QueryRunner, settings: Settings) -> list[int]:
+    job = QueryJob(_YEARS, max_rows=10_000, formats={"solutions": "tsv"})
+    answer = await runner.run(job, settings.query_timeout)
+    lines = answer.payload.decode("utf-8").split("\n")[1:]
+    years = []
+    for line in lines:
+        digits = line.strip().split("^^")[0].strip('"')
+        if digits.lstrip("-").isdigit():
+            years.append(int(digits))
+    return years
+
+
+async def _unit_names(runner: QueryRunner, settings: Settings) -> frozenset[str]:
+    job = QueryJob(_UNIT_NAMES, max_rows=BASE_MAX_ROWS, formats={"solutions": "tsv"})
+    answer = await runner.run(job, settings.query_timeout * BASE_TIME_FACTOR)
+    return frozenset(line for line in answer.payload.decode("utf-8").split("\n")[1:] if line)
+
+
+async def _compute(
+    store: Store, runner: QueryRunner, settings: Settings, name: str, values: Mapping[str, object]
+) -> bool:
+    """Computes (or finds) the cuts of ``name`` for ``values``: whether there are some."""
+    query = load_queries()[name]
+
+    async def produce() -> UnitCuts | None:
+        job = QueryJob(
+            query.render(query.bind(values)),
+            max_rows=BASE_MAX_ROWS,
+            formats={"solutions": "tsv"},
+        )
+        try:
+            answer = await runner.run(job, settings.query_timeout * BASE_TIME_FACTOR)
+        except JixiaoError as exc:  # e.g. past its time limit: that question is asked live
+            log.warning("api answer %s %s for every unit not computed: %s", name, values, exc)
+            return None
+        if answer.truncated:
+            return None
+        return await anyio.to_thread.run_sync(UnitCuts.of, answer.payload)
+
+    return await _CUTS.ashared(store, _key(name, values), produce) is not None
