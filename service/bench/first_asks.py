@@ -23,7 +23,13 @@ import httpx
 from jixiao.service.bench.mixed import API_QUESTIONS, Site, api_parameters
 from jixiao.service.bench.processes import free_port, running
 
-__all__ = ["FIRST_ASK_TARGETS", "ask_questions", "bench_first_asks", "render_first_asks"]
+__all__ = [
+    "FIRST_ASK_TARGETS",
+    "ask_questions",
+    "await_api_answers",
+    "bench_first_asks",
+    "render_first_asks",
+]
 
 # Issue 15: median and worst first ask of any /api question, in seconds, by size.
 FIRST_ASK_TARGETS = {"1M": (0.2, 1.0), "5M": (0.5, None)}
@@ -95,6 +101,7 @@ def bench_first_asks(
         after_start = ask_questions(client, site, asked, per_question=per_question, rng=rng)
         took = time.perf_counter() - started
         waited, ready = await_replicas(client, url)
+        answers = await_api_answers(client)
         when_ready = ask_questions(client, site, asked, per_question=per_question, rng=rng)
         after = then(url) if then else None
     return {
@@ -106,7 +113,22 @@ def bench_first_asks(
         "replica_wait_s": waited,
         "replicas_ready": ready,
         "replicas": when_ready,
+        "api_answers": answers,
     }
+
+
+def await_api_answers(client: httpx.Client, seconds: float = 600) -> dict[str, object]:
+    """Waits (``seconds`` at most) until ``/healthz`` says the ``/api`` answers for every
+    funding unit are computed (``JIXIAO_API_PRECOMPUTE``): what it said last, and the
+    seconds waited here."""
+    started = time.perf_counter()
+    said: dict[str, object] = {}
+    while time.perf_counter() - started < seconds:
+        said = client.get("/healthz").json().get("apiAnswers") or {}
+        if not said or said.get("computed") == said.get("questions"):
+            break
+        time.sleep(0.5)
+    return {**said, "waited_s": time.perf_counter() - started}
 
 
 def _bin() -> Path:
@@ -168,6 +190,14 @@ def render_first_asks(runs: Mapping[str, Mapping[str, object]]) -> list[str]:
             f"- {label}: replicas {state} {float(run['replica_wait_s']):.0f} s after the "  # type: ignore[arg-type]
             f"first asks, which took {float(run['after_start_took_s']):.1f} s" + _load(run)  # type: ignore[arg-type]
         )
+        answers = run.get("api_answers")
+        if isinstance(answers, Mapping) and answers.get("questions"):
+            lines.append(
+                f"  The `/api` answers for every funding unit ({answers['questions']} questions) "
+                f"were computed {float(answers.get('seconds') or 0):.0f} s after start "
+                f"({answers['computed']} of them when the second asks began, after "
+                f"{float(answers['waited_s']):.0f} s more)."
+            )
     return lines
 
 
