@@ -147,7 +147,7 @@ async def test_answers_past_the_row_cap_are_cut_as_the_query_cuts_them(
     assert truncated > 10
 
 
-async def test_an_unknown_unit_and_csv_answer_as_the_query_does(
+async def test_an_unknown_unit_csv_and_plain_bodies_answer_as_the_query_does(
     both: tuple[httpx.AsyncClient, httpx.AsyncClient],
 ) -> None:
     fast, slow = both
@@ -160,6 +160,11 @@ async def test_an_unknown_unit_and_csv_answer_as_the_query_does(
         mine = await fast.get("/api/target-changes", params=params)
         theirs = await slow.get("/api/target-changes", params=params)
         assert mine.status_code == 200 and mine.content == theirs.content, params
+    # The answer for every unit, kept compressed, to a client that takes no gzip.
+    zipped = await fast.get("/api/recurring")
+    plain = await fast.get("/api/recurring", headers={"accept-encoding": "identity"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers and plain.content == zipped.content
 
 
 async def test_a_write_computes_them_again(corpus_store: Path, tmp_path: Path) -> None:
