@@ -24,15 +24,24 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping
 import anyio
 
 from jixiao.ingest.errors import JixiaoError
-from jixiao.service.answers.by_unit import UnitCuts, base_questions
-from jixiao.service.answers.canned import load_queries
+from jixiao.service.answers.by_unit import UNIT_VARIABLE, UnitCuts, base_questions
+from jixiao.service.answers.canned import CannedQuery, load_queries
+from jixiao.service.answers.recognize import recognize
 from jixiao.service.query.evaluation import QueryJob
 from jixiao.service.query.threads import QueryRunner
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import Store
 from jixiao.service.store.cache import StoreCache
 
-__all__ = ["BASE_MAX_ROWS", "keep_ready", "known_units", "progress", "ready"]
+__all__ = [
+    "BASE_MAX_ROWS",
+    "answer_tsv",
+    "canned_tsv",
+    "keep_ready",
+    "known_units",
+    "progress",
+    "ready",
+]
 
 log = logging.getLogger("jixiao.api")
 
@@ -71,6 +80,32 @@ def ready(store: Store, name: str, values: Mapping[str, object]) -> UnitCuts | N
     computed for the store as it is now; None otherwise (cheap: may run on the event loop)."""
     kept = _CUTS.peek(store, _key(name, values))
     return kept[0] if kept is not None else None
+
+
+def answer_tsv(
+    store: Store, query: CannedQuery, values: Mapping[str, object], max_rows: int
+) -> tuple[bytes, bool] | None:
+    """The answer of canned ``query`` for ``values`` (TSV, cut at ``max_rows``, and whether
+    it was cut) from its answer for every unit, if that is computed for the store as it is
+    now and knows the unit; None to evaluate it."""
+    if UNIT_VARIABLE not in {p.name for p in query.parameters}:
+        return None
+    cuts = ready(store, query.name, {k: v for k, v in values.items() if k != UNIT_VARIABLE})
+    if cuts is None:
+        return None
+    unit = values.get(UNIT_VARIABLE)
+    parameter = next(p for p in query.parameters if p.name == UNIT_VARIABLE)
+    term = None if unit is None or unit == "" else str(parameter.term(unit))
+    if cuts.knows(term) or term in (known_units(store) or ()):
+        return cuts.tsv(term, max_rows)
+    return None
+
+
+def canned_tsv(store: Store, text: str, max_rows: int) -> tuple[bytes, bool] | None:
+    """:func:`answer_tsv` for a SPARQL text that is a canned query as rendered
+    (:func:`~jixiao.service.answers.recognize.recognize`), e.g. posted to ``/sparql``."""
+    found = recognize(text)
+    return None if found is None else answer_tsv(store, found[0], found[1], max_rows)
 
 
 def known_units(store: Store) -> frozenset[str] | None:

@@ -35,7 +35,7 @@ from jixiao.service.answers.by_unit import UNIT_VARIABLE
 from jixiao.service.answers.canned import CannedQuery, QueryRows, load_queries, rows_from_tsv
 from jixiao.service.http.bodies import accepts_gzip, gzipped, respond
 from jixiao.service.http.state import computing_of, queries_of, settings_of, store_of
-from jixiao.service.http.unit_answers import known_units, ready
+from jixiao.service.http.unit_answers import answer_tsv
 from jixiao.service.query.evaluation import Answer as QueryAnswer
 from jixiao.service.query.evaluation import QueryJob
 from jixiao.service.query.threads import QueryRunner
@@ -296,7 +296,7 @@ async def _body(
         return shape.model_validate(out, from_attributes=True).model_dump_json().encode()
 
     async def body() -> bytes:
-        cut = _from_cuts(store, query, values, max_rows)
+        cut = answer_tsv(store, query, values, max_rows)
         if cut is None:
             answer = await asking.run(job)
             cut = answer.payload, answer.truncated
@@ -344,22 +344,6 @@ async def prepare_every_unit(
 
     asking = _Asking(store, settings, run, limiter)
     await _body(asking, name, _SHAPES[name], route_values, "json", True)
-
-
-def _from_cuts(
-    store: Store, query: CannedQuery, values: Mapping[str, object], max_rows: int
-) -> tuple[bytes, bool] | None:
-    """The answer (TSV, and whether it was cut) from the question's answer for every unit,
-    if that is computed already (:mod:`.unit_answers`); None to ask the query runner."""
-    unit = values.get(UNIT_VARIABLE)
-    cuts = ready(store, query.name, {k: v for k, v in values.items() if k != UNIT_VARIABLE})
-    if cuts is None:
-        return None
-    parameter = next(p for p in query.parameters if p.name == UNIT_VARIABLE)
-    term = None if unit is None or unit == "" else str(parameter.term(unit))
-    if cuts.knows(term) or term in (known_units(store) or ()):
-        return cuts.tsv(term, max_rows)
-    return None
 
 
 async def evaluate_question(request: Request, name: str, job: QueryJob) -> QueryAnswer:
