@@ -169,7 +169,9 @@ def _caches(store: object) -> Iterator[Metric]:
             f"jixiao_answer_cache_{kind}",
             f"{what[kind]}, by cache: sparql, api and pages (/id/ pages) hold answers; "
             "sparql-gzip and api-gzip hold the same compressed for clients that take gzip "
-            "(one of their misses looks in the plain cache).",
+            "(one of their misses looks in the plain cache); api-every-unit holds /api answers "
+            "for every unit, compressed only; api-units and api-unit-names count the answers "
+            "for every unit computed ahead.",
             labels=["cache"],
         )
         for name, counts in counted.items():

@@ -17,17 +17,20 @@ nothing is computed ahead: an answer kept could be stale.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 
 import anyio
+import pyoxigraph as ox
 
 from jixiao.ingest.errors import JixiaoError
 from jixiao.service.answers.by_unit import UNIT_VARIABLE, UnitCuts, base_questions
 from jixiao.service.answers.canned import CannedQuery, load_queries
 from jixiao.service.answers.recognize import recognize
-from jixiao.service.query.evaluation import QueryJob
+from jixiao.service.formats import RESULT_FORMATS
+from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
 from jixiao.service.query.threads import QueryRunner
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import Store
@@ -35,6 +38,7 @@ from jixiao.service.store.cache import StoreCache
 
 __all__ = [
     "BASE_MAX_ROWS",
+    "CannedFirst",
     "answer_tsv",
     "canned_tsv",
     "keep_ready",
@@ -203,3 +207,46 @@ async def _compute(
         return await anyio.to_thread.run_sync(UnitCuts.of, answer.payload)
 
     return await _CUTS.ashared(store, _key(name, values), produce) is not None
+
+
+class CannedFirst:
+    """A query runner that answers a canned query posted as rendered (a ``/sparql`` text,
+    or the whole of a page's base) from the answers computed ahead (:func:`canned_tsv`),
+    written in the client's format as an evaluation's answer would be (the rows read back
+    by pyoxigraph and written by :func:`~jixiao.service.query.evaluation.evaluate`), and
+    passes every other query to ``runner``."""
+
+    def __init__(self, runner: QueryRunner, store: Store) -> None:
+        self._runner = runner
+        self._store = store
+
+    async def run(self, job: QueryJob, timeout: float) -> Answer:
+        if (
+            job.text.startswith("#")  # a canned query's text opens with its title
+            and job.formats.get("solutions") in RESULT_FORMATS
+            and not job.default_graphs
+            and not job.named_graphs
+        ):
+            deadline = time.monotonic() + timeout
+            answer = await anyio.to_thread.run_sync(self._from_ahead, job, deadline)
+            if answer is not None:
+                return answer
+        return await self._runner.run(job, timeout)
+
+    async def update(self, text: str, base_iri: str | None) -> None:
+        await self._runner.update(text, base_iri)
+
+    def close(self) -> None:
+        self._runner.close()
+
+    def _from_ahead(self, job: QueryJob, deadline: float) -> Answer | None:
+        found = canned_tsv(self._store, job.text, job.max_rows)
+        if found is None:
+            return None
+        tsv, cut = found
+        answer = evaluate(
+            lambda: ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV),
+            job,
+            deadline=deadline,
+        )
+        return dataclasses.replace(answer, truncated=True) if cut else answer
