@@ -167,7 +167,8 @@ def _caches(store: object) -> Iterator[Metric]:
     for kind, index in (("hits", 0), ("misses", 1)):
         family = CounterMetricFamily(
             f"jixiao_answer_cache_{kind}",
-            f"{what[kind]}, by cache: sparql, api and pages (/id/ pages) hold answers; "
+            f"{what[kind]}, by cache: sparql, api and pages (/id/ pages) hold answers, "
+            "sparql-pages the ordered answers /sparql pages are cut from; "
             "sparql-gzip and api-gzip hold the same compressed for clients that take gzip "
             "(one of their misses looks in the plain cache); api-every-unit holds /api answers "
             "for every unit, compressed only; api-units and api-unit-names count the answers "

@@ -31,7 +31,7 @@ from urllib.parse import urljoin
 
 from jixiao.service.errors import BadRequest, Forbidden
 
-__all__ = ["Reach", "inspect", "nesting_depth", "reaches"]
+__all__ = ["Reach", "inspect", "nesting_depth", "pieces", "reaches"]
 
 # Opaque spans (comments, strings, IRIs) and the rest, one piece at a time. A comment ends at
 # any line break any reading might take; strings and IRIs are the grammar's terminals.
@@ -69,7 +69,9 @@ class Reach:
     target: str | None
 
 
-def _pieces(text: str) -> Iterator[re.Match[str]]:
+def pieces(text: str) -> Iterator[re.Match[str]]:
+    """``text`` cut into its pieces, each a match whose ``lastgroup`` says what it is:
+    ``comment``, ``string``, ``iri``, ``open``/``close`` (a bracket) or ``code``."""
     return _PIECE.finditer(text)
 
 
@@ -77,7 +79,7 @@ def nesting_depth(text: str, limit: int) -> int:
     """How deep ``text`` nests ``{``, ``(``, ``[`` and ``<<`` (outside comments, strings and
     IRIs), counted no further than ``limit + 1``."""
     depth = deepest = 0
-    for piece in _pieces(text):
+    for piece in pieces(text):
         kind = piece.lastgroup
         if kind == "open":
             depth += 1
@@ -134,7 +136,7 @@ def _iri(text: str, match: re.Match[str], group: int) -> str:
 def _code(text: str) -> str:
     """``text`` with its comments and strings blanked (IRIs kept: targets are IRIs)."""
     parts = []
-    for piece in _pieces(text):
+    for piece in pieces(text):
         if piece.lastgroup in ("comment", "string"):
             parts.append(" " * len(piece.group()))
         elif piece.lastgroup == "iri":

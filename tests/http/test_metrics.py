@@ -279,7 +279,7 @@ async def test_a_query_stopped_in_a_thread_counts_a_stop() -> None:
 
 def _moved(before: Samples, after: Samples, kind: str) -> dict[str, int]:
     name = f"jixiao_answer_cache_{kind}_total"
-    caches = ("sparql", "sparql-gzip", "api", "api-gzip", "api-every-unit", "pages")
+    caches = ("sparql", "sparql-gzip", "sparql-pages", "api", "api-gzip", "api-every-unit", "pages")
     moved = {c: int(value(after, name, cache=c) - value(before, name, cache=c)) for c in caches}
     return {cache: count for cache, count in moved.items() if count}
 
@@ -316,6 +316,22 @@ async def test_a_repeated_question_is_a_cache_hit() -> None:
     # /api/recurring for every unit: kept compressed only (decompressed for this client)
     assert _moved(after_sparql, after, "misses") == {"api-every-unit": 1, "pages": 1}
     assert _moved(after_sparql, after, "hits") == {"api-every-unit": 1, "pages": 1}
+
+
+async def test_pages_of_one_ordered_answer_count_in_the_sparql_pages_cache() -> None:
+    ordered = (
+        "PREFIX jx: <https://w3id.org/jixiao/ontology#> SELECT ?p { ?p a jx:Project } ORDER BY ?p"
+    )
+    plain = {"accept-encoding": "identity", **JSON}
+    async with seeded_app_client() as client:
+        before = await scrape(client)
+        for tail in ("LIMIT 2", "LIMIT 2 OFFSET 2", "OFFSET 4 LIMIT 2"):
+            query = {"query": f"{ordered} {tail}"}
+            response = await client.get("/sparql", params=query, headers=plain)
+            assert response.status_code == 200, response.text[:200]
+        after = await scrape(client)
+    assert _moved(before, after, "misses") == {"sparql": 3, "sparql-pages": 1}
+    assert _moved(before, after, "hits") == {"sparql-pages": 2}
 
 
 # ── replicas, the store's size, validation jobs ───────────────────────────────────────────

@@ -40,6 +40,7 @@ from jixiao.service.http.protocol import (
 )
 from jixiao.service.http.state import queries_of, settings_of, store_of
 from jixiao.service.http.unit_answers import CannedFirst
+from jixiao.service.query import pages
 from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.query.runner import QueryRunner
 from jixiao.service.query.text import inspect
@@ -162,7 +163,8 @@ async def _query(request: Request, operation: Operation) -> Response:
 # query asked again, or by many clients at once, is evaluated once. Kept: answers of at most
 # _KEPT_BYTES, plain or, for clients that take gzip, compressed (so a large answer that
 # compresses well is kept too). Never kept: queries whose answer may differ between two runs
-# on the same data.
+# on the same data. A page of an ordered answer (a final LIMIT/OFFSET) is cut from one
+# evaluation of the whole, kept beside (:mod:`.pages`).
 _ANSWERS: StoreCache[Answer] = StoreCache(128, name="sparql")
 _GZIPPED: StoreCache[Answer] = StoreCache(128, name="sparql-gzip")
 _KEPT_BYTES = 1 << 20
@@ -187,7 +189,7 @@ async def _answer(
         return await _ANSWERS.ashared(
             store,
             key,
-            lambda: runner.run(job, timeout),
+            lambda: pages.answer(store, runner, job, timeout),
             keep=lambda answer: len(answer.payload) <= _KEPT_BYTES,
         )
 
