@@ -38,10 +38,18 @@ from jixiao.service.store.cache import StoreCache
 
 __all__ = ["BASES", "KEPT_BYTES", "Page", "answer", "page_of"]
 
-# The bases kept until the store's next write. 10,000 rows (the default row cap) of the
-# widest canned query, target-changes, take 5.4 MB of TSV: at most 16 × 8 MB are kept.
-BASES: StoreCache[_Base | None] = StoreCache(16, name="sparql-pages")
+# The bases kept until the store's next write: each of at most KEPT_BYTES of TSV (10,000
+# rows, the default row cap, of the widest canned query, target-changes, take 5.4 MB), all
+# of them at most BUDGET_BYTES; the least recently used go first. Most are smaller: the
+# bench's mixed load asks ~1,000 different bases in 4,000 pages.
 KEPT_BYTES = 8 << 20
+BUDGET_BYTES = 128 << 20
+BASES: StoreCache[_Base | None] = StoreCache(
+    512,
+    name="sparql-pages",
+    weigh=lambda base: 0 if base is None else base.size,
+    budget=BUDGET_BYTES,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +67,9 @@ class Page:
 # and then what the pieces read as an IRI is an operator and what follows: where that holds
 # what opens a comment or a string or a bracket (# ' ( )), the readings differ. "Less than"
 # stands only in an expression, which is always within brackets, so such an IRI is trusted
-# outside brackets (a triple pattern's, the prologue's) and inside them makes the text one
-# not read. Nor read: line breaks other than CR and LF (where readings differ on a comment's
+# outside brackets (a triple pattern's, the prologue's), in a VALUES block's rows and after
+# "^" (a literal's datatype, an inverse path), and anywhere else makes the text one not
+# read. Nor read: line breaks other than CR and LF (where readings differ on a comment's
 # end) and backslashes outside strings (escapes in IRIs and names).
 _WS = r"[ \t\r\n]"
 _ODD = re.compile(r"[\x0b\x0c\x85\u2028\u2029]")
@@ -79,6 +88,11 @@ _SLICE = re.compile(
     ){_WS}*\Z""",
     re.ASCII | re.IGNORECASE | re.VERBOSE,
 )
+_DATA = re.compile(
+    rf"""(?<![^ \t\r\n)}}])VALUES{_WS}*
+    (?:[?$][^\s(){{}}<>#'",;\\\0]+|\([^(){{}}<>#'"\\\0]*\)){_WS}*\{{[^{{}}]*\}}""",
+    re.ASCII | re.IGNORECASE | re.VERBOSE,
+)
 _VALUES = re.compile(r"(?<![^ \t\r\n)\]}(])VALUES(?![A-Za-z0-9_])", re.ASCII | re.IGNORECASE)
 _SLICE_WORD = re.compile(
     r"(?<![^ \t\r\n)\]}(])(?:LIMIT|OFFSET)(?![A-Za-z0-9_])", re.ASCII | re.IGNORECASE
@@ -91,9 +105,9 @@ def page_of(text: str) -> Page | None:
     when it is not, or when that cannot be told for sure."""
     if _ODD.search(text):
         return None
-    code = _blanked(text)
-    head = None if code is None else _HEAD.match(code)
-    if code is None or head is None:
+    code, risky = _blanked(text)
+    head = _HEAD.match(code)
+    if head is None or not _trusted(code, risky):
         return None
     if any(c in code for c in "\\'\"#"):  # outside strings and comments: not read
         return None
@@ -110,11 +124,11 @@ def page_of(text: str) -> Page | None:
     return Page(text[: found.start()], int(offset or 0), None if limit is None else int(limit))
 
 
-def _blanked(text: str) -> str | None:
+def _blanked(text: str) -> tuple[str, list[int]]:
     """``text`` with comments as spaces, strings as NULs and IRIs as ``<`` NULs ``>`` (so
-    offsets are the text's own); None when an IRI within brackets holds ``#'()``."""
+    offsets are the text's own), and where the IRIs holding ``#'()`` start."""
     parts: list[str] = []
-    depth = 0
+    risky: list[int] = []
     for piece in pieces(text):
         kind, value = piece.lastgroup, piece.group()
         if kind == "comment":
@@ -122,15 +136,34 @@ def _blanked(text: str) -> str | None:
         elif kind == "string":
             value = "\0" * len(value)
         elif kind == "iri":
-            if depth > 0 and any(c in value for c in "#'()"):
-                return None
+            if any(c in value for c in "#'()"):
+                risky.append(piece.start())
             value = "<" + "\0" * (len(value) - 2) + ">"
-        elif value == "(":
-            depth += 1
-        elif value == ")":
-            depth -= 1
         parts.append(value)
-    return "".join(parts)
+    return "".join(parts), risky
+
+
+def _trusted(code: str, risky: list[int]) -> bool:
+    """Whether each of the IRIs starting at ``risky`` stands outside brackets, in a VALUES
+    block or after ``^`` (where no "<" is "less than")."""
+    blocks = iter(m.span() for m in _DATA.finditer(code) if risky)
+    block = next(blocks, None)
+    depth, counted = 0, 0
+    for at in risky:
+        while block is not None and block[1] <= at:
+            block = next(blocks, None)
+        if block is not None and block[0] <= at:
+            continue
+        before = at - 1
+        while before >= 0 and code[before] in " \t\r\n":
+            before -= 1
+        if before >= 0 and code[before] == "^":
+            continue
+        depth += code.count("(", counted, at) - code.count(")", counted, at)
+        counted = at
+        if depth:
+            return False
+    return True
 
 
 def _top_level(code: str) -> str | None:
@@ -167,6 +200,11 @@ class _Base:
             return None
         ends = array("q", (line.end() for line in re.finditer(b"\n", tsv)))
         return cls(tsv, ends, answer.truncated)
+
+    @property
+    def size(self) -> int:
+        """What it takes in memory, about (bytes)."""
+        return len(self.tsv) + self.ends.itemsize * len(self.ends)
 
     @property
     def rows(self) -> int:

@@ -41,7 +41,8 @@ def lookups(store: object) -> dict[str, tuple[int, int]]:
 
 class StoreCache(Generic[T]):
     """Values computed from a store, kept until its next write; at most ``size`` per store,
-    the least recently used dropped first. Safe to use from several threads and from the
+    and, given ``weigh`` (a value's size in bytes), at most ``budget`` bytes of them; the
+    least recently used dropped first. Safe to use from several threads and from the
     event loop.
 
     One computation per value: whoever asks for a key while it is being computed for the
@@ -49,8 +50,17 @@ class StoreCache(Generic[T]):
     exception. An exception is not kept: the next request computes again.
     """
 
-    def __init__(self, size: int, *, name: str = "") -> None:
+    def __init__(
+        self,
+        size: int,
+        *,
+        name: str = "",
+        weigh: Callable[[T], int] | None = None,
+        budget: int = 0,
+    ) -> None:
         self._size = size
+        self._weigh = weigh
+        self._budget = budget
         self.name = name
         self._lock = threading.Lock()
         # Per store: the generation its entries belong to, the entries, the computations.
@@ -163,11 +173,18 @@ class StoreCache(Generic[T]):
     def _settle(self, flight: _Flight[T], value: T, *, keep: bool) -> None:
         with self._lock:
             if keep:
-                flight.kept.values[flight.key] = value
-                while len(flight.kept.values) > self._size:
-                    flight.kept.values.popitem(last=False)
+                kept = flight.kept
+                kept.values[flight.key] = value
+                kept.weight += self._weight(value)
+                while len(kept.values) > self._size or (
+                    self._weigh is not None and kept.weight > self._budget
+                ):
+                    kept.weight -= self._weight(kept.values.popitem(last=False)[1])
             flight.kept.flights.pop(flight.key, None)
         flight.future.set_result(value)
+
+    def _weight(self, value: T) -> int:
+        return 0 if self._weigh is None else self._weigh(value)
 
     def _fail(self, flight: _Flight[T], exc: BaseException) -> None:
         with self._lock:
@@ -178,10 +195,11 @@ class StoreCache(Generic[T]):
 class _Generation(Generic[T]):
     """One store's kept values for one generation, and its computations under way."""
 
-    __slots__ = ("flights", "number", "values")
+    __slots__ = ("flights", "number", "values", "weight")
 
     def __init__(self, number: int) -> None:
         self.number = number
+        self.weight = 0  # of the values kept, when the cache weighs them
         self.values: OrderedDict[Hashable, T] = OrderedDict()
         self.flights: dict[Hashable, Future[T]] = {}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -22,6 +23,7 @@ from jixiao.service.http.app import create_app
 from jixiao.service.pipeline import load as loader
 from jixiao.service.query import pages
 from jixiao.service.query.evaluation import Answer, QueryJob
+from jixiao.service.query.runner import WorkerPool
 from jixiao.service.settings import Settings
 from jixiao.service.store.cache import lookups
 
@@ -93,10 +95,12 @@ class Served:
         assert response.status_code == 204, response.text
 
 
-def serving(max_rows: int = 10_000) -> AbstractAsyncContextManager[Served]:
+def serving(max_rows: int = 10_000, **changes: object) -> AbstractAsyncContextManager[Served]:
     @asynccontextmanager
     async def served() -> AsyncIterator[Served]:
-        settings = Settings(store=":memory:", write_token=TOKEN, max_rows=max_rows)
+        settings = Settings(
+            **{"store": ":memory:", "write_token": TOKEN, "max_rows": max_rows, **changes}  # type: ignore[arg-type]
+        )
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             minter = IriMinter(settings.base_iri)
@@ -150,6 +154,34 @@ async def test_every_page_of_a_canned_query_is_the_engines_answer_from_one_evalu
     base = sliced(text, "")[:-1]
     assert served.runner.runs == [base]  # once, for every page in every format
     assert served.lookups() == (len(tails) * len(FORMATS) - 1, 1)
+
+
+async def test_pages_of_canned_queries_with_their_parameters_bound(served: Served) -> None:
+    """As the canned queries are asked with parameters (VALUES rows and FILTERs holding
+    typed literals, IRIs): every page is the engine's answer, one evaluation per base."""
+    names = served.app.state.store.query(
+        "SELECT ?name ?series WHERE { ?series <https://w3id.org/jixiao/ontology#seriesUnit> "
+        "?unit . ?unit <http://www.w3.org/2000/01/rdf-schema#label> ?name } LIMIT 1"
+    )
+    assert isinstance(names, ox.QuerySolutions)
+    found = next(iter(names))
+    values = {
+        "yearA": 2023,
+        "yearB": 2025,
+        "year": 2023,
+        "unitName": found["name"].value,
+        "series": found["series"].value,
+    }
+    bases = []
+    for query in QUERIES:
+        bound = query.bind({p.name: values[p.name] for p in query.parameters})
+        text = query.render(bound)
+        bases.append(sliced(text, "")[:-1])
+        for tail in ("LIMIT 2", "LIMIT 2 OFFSET 1", "OFFSET 1"):
+            page = sliced(text, tail)
+            response = await served.ask(page)
+            assert response.content == served.engine(page), (query.name, tail)
+    assert served.runner.runs == bases
 
 
 async def test_pages_asked_at_once_wait_for_one_evaluation(served: Served) -> None:
@@ -284,3 +316,15 @@ async def test_a_large_page_goes_out_gzipped(served: Served) -> None:
     assert response.headers["content-encoding"] == "gzip"
     assert response.content == served.engine(page)
     assert served.runner.runs == [sliced(text, "")[:-1]]
+
+
+async def test_pages_from_the_query_workers_over_an_on_disk_store(tmp_path: Path) -> None:
+    async with serving(store=str(tmp_path / "store"), query_workers=1) as served:
+        assert isinstance(served.runner.inner, WorkerPool)
+        text = load_queries()["series-projects"].text
+        for tail in ("LIMIT 7", "LIMIT 7 OFFSET 7", "OFFSET 60"):
+            for accept in FORMATS:
+                page = sliced(text, tail)
+                response = await served.ask(page, accept)
+                assert response.content == served.engine(page, accept), (tail, accept)
+        assert served.runner.runs == [sliced(text, "")[:-1]]

@@ -74,12 +74,26 @@ def test_iris_outside_brackets_may_hold_what_opens_comments_and_strings() -> Non
         "SELECT * WHERE { ?a <urn:p> ?b } ORDER BY (?a<?b)#x>) LIMIT 5",
         "SELECT * WHERE { ?a ?p ?b FILTER (?p = <http://example.org/ns#p>) } ORDER BY ?a LIMIT 5",
         "SELECT * WHERE { ?a ?p ?b } ORDER BY ?a VALUES ?a { <urn:a> } LIMIT 5",  # malformed
+        "SELECT * WHERE { ?a ?p ?b FILTER (?b IN (<urn:x#1>)) } ORDER BY ?a LIMIT 5",
+        "SELECT * WHERE { ?a ?p ?b BIND (<urn:x#1> AS ?c) } ORDER BY ?a LIMIT 5",
         "SELECT * WHERE { ?a ex:p\\.q ?b } ORDER BY ?a LIMIT 5",  # an escape outside strings
         "",
     ],
 )
 def test_other_texts_are_no_page(text: str) -> None:
     assert page_of(text) is None
+
+
+def test_iris_in_values_rows_and_datatypes_are_read() -> None:
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    text = (
+        "SELECT * WHERE {\n"
+        f'  VALUES (?y ?u ?k) {{ ("2023"^^<{xsd}integer> <urn:x#a> "b") (UNDEF UNDEF 1) }}\n'
+        f'  ?s ?p ?y FILTER (sameTerm(?y, "2023"^^ <{xsd}integer>) && ?y != 1)\n'
+        f"  ?s ^<urn:q#p> ?o\n"
+        "} ORDER BY ?s\n"
+    )
+    assert page_of(text + "OFFSET 5 LIMIT 5") == Page(text, 5, 5)
 
 
 def test_a_quote_in_a_comment_starts_no_string() -> None:

@@ -240,3 +240,20 @@ async def test_a_named_cache_counts_its_hits_and_misses_per_store() -> None:
     del cache, first, second
     gc.collect()
     assert "counted-here" not in lookups(store)  # gone with its cache
+
+
+async def test_a_weighed_cache_keeps_no_more_than_its_budget(store: EmbeddedStore) -> None:
+    cache: StoreCache[str] = StoreCache(10, weigh=len, budget=10)
+
+    async def get(value: str) -> str:
+        async def produce() -> str:
+            return value
+
+        return await cache.ashared(store, value, produce)
+
+    for value in ("aaaa", "bbbb", "cccc"):  # 12 bytes: the least recently used goes
+        await get(value)
+    assert cache.peek(store, "aaaa") is None
+    assert cache.peek(store, "bbbb") == ("bbbb",) and cache.peek(store, "cccc") == ("cccc",)
+    await get("dddddddddddd")  # over the budget alone: kept by none
+    assert [cache.peek(store, v) for v in ("bbbb", "cccc", "dddddddddddd")] == [None] * 3
