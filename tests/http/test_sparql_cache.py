@@ -9,11 +9,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from support.counted import Counted
 
 from jixiao.service.http.app import create_app
 from jixiao.service.http.routes import sparql
-from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.settings import Settings
 
 pytestmark = pytest.mark.anyio
@@ -21,28 +20,6 @@ pytestmark = pytest.mark.anyio
 TOKEN = "s3cret"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:p> ?o }"
 JSON = {"accept": "application/sparql-results+json"}
-
-
-class Counted:
-    """The app's query runner, counting the queries it runs and slowing each down a little
-    so that requests sent together overlap."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.inner = app.state.queries
-        self.runs: list[str] = []
-        app.state.queries = self
-
-    async def run(self, job: QueryJob, timeout: float) -> Answer:
-        self.runs.append(job.text)
-        await asyncio.sleep(0.2)
-        answer: Answer = await self.inner.run(job, timeout)
-        return answer
-
-    async def update(self, text: str, base_iri: str | None) -> None:
-        await self.inner.update(text, base_iri)
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 @pytest.fixture

@@ -16,13 +16,13 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from fastapi import FastAPI
+from support.counted import Counted
 
 from jixiao.ingest.iris import IriMinter
 from jixiao.service.answers.canned import CannedQuery, load_queries
 from jixiao.service.http.app import create_app
 from jixiao.service.pipeline import load as loader
 from jixiao.service.query import pages
-from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.query.runner import WorkerPool
 from jixiao.service.settings import Settings
 from jixiao.service.store.cache import lookups
@@ -40,35 +40,13 @@ JSON = "application/sparql-results+json"
 QUERIES = sorted(load_queries().values(), key=lambda q: q.name)
 
 
-class Counted:
-    """The app's query runner, counting the texts it evaluates; slow enough that requests
-    sent together overlap."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.inner = app.state.queries
-        self.runs: list[str] = []
-        app.state.queries = self
-
-    async def run(self, job: QueryJob, timeout: float) -> Answer:
-        self.runs.append(job.text)
-        await asyncio.sleep(0.05)
-        answer: Answer = await self.inner.run(job, timeout)
-        return answer
-
-    async def update(self, text: str, base_iri: str | None) -> None:
-        await self.inner.update(text, base_iri)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 class Served:
     """The real app over both seed tables in memory, its runner counted."""
 
     def __init__(self, app: FastAPI, client: httpx.AsyncClient) -> None:
         self.app = app
         self.client = client
-        self.runner = Counted(app)
+        self.runner = Counted(app, delay=0.05)
 
     async def ask(self, text: str, accept: str = JSON, **params: str) -> httpx.Response:
         response = await self.client.post(
