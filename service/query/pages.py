@@ -8,9 +8,10 @@ evaluation anyway. So a SELECT whose text ends with such a slice and that has a 
 evaluated once per store generation (:data:`BASES`, ``sparql-pages`` in ``/metrics``), cut
 at the row cap while it streams as every answer is, in TSV — Oxigraph's own serialiser, one
 solution a line (line breaks in values are escaped) — and kept when at most
-:data:`KEPT_BYTES`. A page is the header and its lines of the base, read back by pyoxigraph
-and written in the client's format by :func:`.evaluation.evaluate`, as the sliced text's own
-evaluation is: the same variables, rows, order and bytes, cut at the row cap the same way.
+:data:`KEPT_BYTES` (:data:`BUDGET_BYTES` of them in all). A page is the header and its lines
+of the base, read back by pyoxigraph and written in the client's format by
+:func:`.evaluation.evaluate`, as the sliced text's own evaluation is: the same variables,
+rows, order and bytes, cut at the row cap the same way.
 
 Evaluated as they are, as before: texts :func:`page_of` is not sure of, stores without a
 write generation (remote ones), and a page that goes past the rows kept of a base the row
@@ -36,7 +37,7 @@ from jixiao.service.query.text import pieces
 from jixiao.service.query.threads import QueryRunner
 from jixiao.service.store.cache import StoreCache
 
-__all__ = ["BASES", "KEPT_BYTES", "Page", "answer", "page_of"]
+__all__ = ["BASES", "BUDGET_BYTES", "KEPT_BYTES", "Page", "answer", "page_of"]
 
 # The bases kept until the store's next write: each of at most KEPT_BYTES of TSV (10,000
 # rows, the default row cap, of the widest canned query, target-changes, take 5.4 MB), all
@@ -74,7 +75,7 @@ class Page:
 _WS = r"[ \t\r\n]"
 _ODD = re.compile(r"[\x0b\x0c\x85\u2028\u2029]")
 _HEAD = re.compile(
-    rf"""(?:{_WS}+
+    rf"""(?:{_WS}
          | PREFIX{_WS}*[^\s:<>{{}}()\[\]#'",;?$\\\0]*:{_WS}*<\0*>
          | BASE{_WS}*<\0*>
          )*SELECT(?={_WS}|[*?$(])""",
@@ -228,8 +229,12 @@ async def answer(store: object, runner: QueryRunner, job: QueryJob, timeout: flo
     """The answer to ``job``: cut from its base's answer when it is a page of one (see the
     module's docstring), else evaluated by ``runner``. The caller leaves out volatile
     queries (NOW, RAND…), whose every evaluation is its own."""
-    page = page_of(job.text) if job.formats.get("solutions") in RESULT_FORMATS else None
-    if page is None or not isinstance(getattr(store, "generation", None), int):
+    if job.formats.get("solutions") not in RESULT_FORMATS or not isinstance(
+        getattr(store, "generation", None), int
+    ):
+        return await runner.run(job, timeout)
+    page = await to_thread.run_sync(page_of, job.text)  # 0.7 ms a canned query, 0.2 s a MB
+    if page is None:
         return await runner.run(job, timeout)
     base_job = dataclasses.replace(job, text=page.base, formats={"solutions": "tsv"}, accept=None)
     key = (page.base, job.default_graphs, job.named_graphs, job.base_iri, job.max_rows)

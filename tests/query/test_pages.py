@@ -4,6 +4,8 @@ not, or because that cannot be told for sure."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from jixiao.service.answers.canned import load_queries
@@ -99,6 +101,24 @@ def test_iris_in_values_rows_and_datatypes_are_read() -> None:
 def test_a_quote_in_a_comment_starts_no_string() -> None:
     text = ORDERED + '# "a quote\n'
     assert page_of(text + 'LIMIT 10 # and another "') == Page(text, 0, 10)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " " * 100_000 + "X",
+        "PREFIX a: <urn:a> " * 10_000 + " " * 100_000 + "X",
+        ORDERED + "LIMIT 5" + " " * 100_000 + "X",
+        ORDERED + "LIMIT 5 OFFSET 5 " * 20_000,
+        "SELECT * WHERE { VALUES ?a { " + "(" * 50_000 + "} } ORDER BY ?a LIMIT 5",
+        "SELECT * { ?s ?p (<urn:a#>" + " <urn:b#>" * 50_000 + ") } ORDER BY ?s LIMIT 5",
+    ],
+    ids=["spaces", "prologue", "after-slice", "slices", "values", "iris"],
+)
+def test_long_texts_are_read_in_linear_time(text: str) -> None:
+    started = time.monotonic()
+    page_of(text)
+    assert time.monotonic() - started < 1.0
 
 
 def test_a_variable_named_limit_is_no_slice() -> None:
