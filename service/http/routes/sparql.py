@@ -42,6 +42,7 @@ from jixiao.service.http.state import queries_of, settings_of, store_of
 from jixiao.service.http.unit_answers import CannedFirst
 from jixiao.service.query import pages
 from jixiao.service.query.evaluation import Answer, QueryJob
+from jixiao.service.query.pages import Page, page_of
 from jixiao.service.query.runner import QueryRunner
 from jixiao.service.query.text import inspect
 from jixiao.service.settings import Settings
@@ -98,7 +99,8 @@ def _settings(request: Request) -> Settings:
 async def _handle(request: Request) -> Response:
     """Read, check and answer one protocol request. Whoever may not write is refused before
     the body of a direct update is read, and nothing proportional to the body runs on the
-    event loop: the operation is read and checked in a thread."""
+    event loop: the operation is read and checked in a thread, where a query is also read as
+    a page of an ordered answer or not (:func:`.pages.page_of`)."""
     settings = _settings(request)
     content_type = request.headers.get("content-type")
     authorization = request.headers.get("authorization")
@@ -106,7 +108,7 @@ async def _handle(request: Request) -> Response:
         check_write_token(authorization, settings.write_token)
     body = await read_body(request, settings.max_body_bytes) if request.method == "POST" else b""
 
-    def checked() -> Operation:
+    def checked() -> tuple[Operation, Page | None]:
         if form_has_update(content_type, body):
             check_write_token(authorization, settings.write_token)
         operation = read_operation(
@@ -122,17 +124,17 @@ async def _handle(request: Request) -> Response:
                 max_depth=settings.max_query_depth,
                 base_iri=_endpoint(request),
             )
-        return operation
+        return operation, page_of(operation.text) if operation.kind == "query" else None
 
-    operation = await run_in_threadpool(checked)
+    operation, page = await run_in_threadpool(checked)
     if operation.kind == "describe-service":
         return await _describe(request)
     if operation.kind == "update":
         return await _update(request, operation)
-    return await _query(request, operation)
+    return await _query(request, operation, page)
 
 
-async def _query(request: Request, operation: Operation) -> Response:
+async def _query(request: Request, operation: Operation, page: Page | None) -> Response:
     settings = _settings(request)
     accept = request.headers.get("accept")
     media = {kind: negotiate(accept, offers) for kind, offers in _OFFERS.items()}
@@ -151,7 +153,8 @@ async def _query(request: Request, operation: Operation) -> Response:
     runner, store = queries_of(request), store_of(request)
     if settings.api_precompute:  # a canned query as rendered: from the answers computed ahead
         runner = CannedFirst(runner, store)
-    answer = await _answer(store, runner, job, settings.query_timeout, accepts_gzip(request))
+    timeout, gzip_ok = settings.query_timeout, accepts_gzip(request)
+    answer = await _answer(store, runner, job, page, timeout, gzip_ok)
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["X-Jixiao-Truncated"] = "true"
@@ -172,7 +175,12 @@ _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 
 async def _answer(
-    store: object, runner: QueryRunner, job: QueryJob, timeout: float, gzip_ok: bool
+    store: object,
+    runner: QueryRunner,
+    job: QueryJob,
+    page: Page | None,
+    timeout: float,
+    gzip_ok: bool,
 ) -> Answer:
     if _VOLATILE.search(job.text):
         return await _compressed(await runner.run(job, timeout), gzip_ok)
@@ -189,7 +197,7 @@ async def _answer(
         return await _ANSWERS.ashared(
             store,
             key,
-            lambda: pages.answer(store, runner, job, timeout),
+            lambda: pages.answer(store, runner, job, page, timeout),
             keep=lambda answer: len(answer.payload) <= _KEPT_BYTES,
         )
 
