@@ -69,7 +69,8 @@ def _count_queries(monkeypatch: pytest.MonkeyPatch, fail_first: int = 0) -> list
 
 async def test_an_answer_is_kept_until_the_next_write(monkeypatch: pytest.MonkeyPatch) -> None:
     ran = _count_queries(monkeypatch)
-    settings = Settings(store=":memory:", write_token=WRITE_TOKEN)
+    # No /api answers computed ahead (tests/http/test_unit_answers.py): the test's queries.
+    settings = Settings(store=":memory:", write_token=WRITE_TOKEN, api_precompute=False)
     async with app_client(settings) as client:
         first = await client.get("/api/recurring")
         again = await client.get("/api/recurring")
@@ -84,7 +85,7 @@ async def test_an_answer_is_kept_until_the_next_write(monkeypatch: pytest.Monkey
 
 async def test_a_failed_answer_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     ran = _count_queries(monkeypatch, fail_first=1)
-    async with app_client(Settings(store=":memory:")) as client:
+    async with app_client(Settings(store=":memory:", api_precompute=False)) as client:
         failed = await client.get("/api/recurring")
         assert failed.status_code == 503 and failed.json()["error"] == "StoreError"
         assert (await client.get("/api/recurring")).status_code == 200

@@ -48,7 +48,9 @@ def store_copy(disk_store: Path, tmp_path: Path) -> Path:
 
 
 def _settings(store: Path, **changes: object) -> Settings:
-    return Settings(store=str(store), write_token=WRITE_TOKEN, **changes)  # type: ignore[arg-type]
+    # No /api answers computed ahead: the queries counted here are the test's own.
+    values: dict[str, object] = {"write_token": WRITE_TOKEN, "api_precompute": False, **changes}
+    return Settings(store=str(store), **values)  # type: ignore[arg-type]
 
 
 def _pool(client: httpx.AsyncClient) -> WorkerPool:
@@ -238,7 +240,12 @@ async def test_threads_serve_an_in_memory_store_behind_the_same_queue() -> None:
     # ~1.7 s of counting here: longer than the limit, short enough not to linger.
     slow = "SELECT (COUNT(*) AS ?n) FROM <urn:g> WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     settings = Settings(
-        store=":memory:", write_token=WRITE_TOKEN, query_workers=1, query_queue=0, query_timeout=0.3
+        store=":memory:",
+        write_token=WRITE_TOKEN,
+        query_workers=1,
+        query_queue=0,
+        query_timeout=0.3,
+        api_precompute=False,  # nothing else takes the one worker
     )
     async with app_client(settings) as client:
         assert isinstance(client._transport.app.state.queries, ThreadRunner)  # type: ignore[attr-defined]

@@ -188,7 +188,8 @@ async def test_slow_questions_run_once_each_and_leave_threads_to_pages(
     pool = to_thread.current_default_thread_limiter()
     tokens, pool.total_tokens = pool.total_tokens, 4
     try:
-        async with app_client(Settings(store=":memory:")) as client:
+        # No /api answers computed ahead: the evaluations counted are the questions'.
+        async with app_client(Settings(store=":memory:", api_precompute=False)) as client:
             units = [f"unit {n}" for n in range(8)]
             asked = [
                 asyncio.create_task(client.get("/api/recurring", params={"unit": unit}))
