@@ -4,7 +4,8 @@
 is: the query time limit and the bounded queue of waiting queries in
 :mod:`jixiao.service.query.runner`, the row cap in :mod:`jixiao.service.query.evaluation`).
 
-Large answers are compressed once, in a thread, and kept with the answer. A canned query's
+Large answers are compressed once (in a thread, if larger than :data:`INLINE_BYTES`) and kept
+with the answer. A canned query's
 answer runs to megabytes of JSON that compress 20–30×. Sending it
 uncompressed to each of hundreds of clients costs the server (and them) far more than one
 compression, so large answers go out with ``Content-Encoding: gzip`` to clients that accept it,
@@ -27,6 +28,11 @@ __all__ = ["MIN_BYTES", "accepts_gzip", "gzipped", "read_body", "respond"]
 
 MIN_BYTES = 4096  # smaller bodies go out plain
 LEVEL = 5  # 3.6 MB of results JSON: 9 ms at level 3, 20 ms at 6; 23–29× smaller
+# Bodies up to this size are compressed on the event loop (0.3 ms for 64 KB of JSON): under
+# load, a hop to the shared thread pool, busy with pages, waited seconds (issue 15's mixed
+# load at 1M: /api questions for one unit, p50 3.6 s, where recurring's small bodies, sent
+# plain, took 0.3 s).
+INLINE_BYTES = 64 * 1024
 _CODING = re.compile(r"\s*([^\s;,]+)\s*(?:;\s*q\s*=\s*([^\s;,]*))?[^,]*")
 
 
@@ -48,6 +54,8 @@ async def gzipped(body: bytes, gzip_ok: bool) -> bytes | None:
     large enough to gain; else None: send it as it is."""
     if not gzip_ok or len(body) < MIN_BYTES:
         return None
+    if len(body) <= INLINE_BYTES:  # well under a millisecond: less than a thread's hop
+        return gzip.compress(body, LEVEL, mtime=0)
     return await to_thread.run_sync(lambda: gzip.compress(body, LEVEL, mtime=0))
 
 

@@ -10,7 +10,8 @@ the two to it.
 An answer is computed once per store generation and kept as the body it is sent as: the
 same question asked meanwhile waits for that computation on the event loop. The query runs
 in the runner (its workers and bounded queue, as ``/sparql``'s); turning its rows into the
-JSON or CSV body runs in threads, at most :data:`COMPUTING_AT_ONCE` at once, so a burst of
+JSON or CSV body runs in threads (a small one, up to :data:`INLINE_TSV_BYTES`, on the event
+loop), at most :data:`COMPUTING_AT_ONCE` at once, so a burst of
 large answers leaves the shared thread pool to the pages. A large body goes out
 gzip-compressed to clients that take it, compressed once and kept too.
 """
@@ -74,6 +75,11 @@ _GZIPPED: StoreCache[tuple[bytes, str | None]] = StoreCache(4096, name="api-gzip
 _WHOLE: StoreCache[tuple[bytes, str | None]] = StoreCache(1024, name="api-every-unit")
 # Different questions computed at once, per app (see the module's docstring).
 COMPUTING_AT_ONCE = 4
+# An answer of at most this much TSV (a funding unit's, mostly: ~50 rows, about a
+# millisecond to read and write as JSON) is made into its body on the event loop: under
+# issue 15's mixed load at 1M, the questions for one unit waited 3 s (p50) for one of the
+# COMPUTING_AT_ONCE threads while those for every unit, kept, took 0.3 s.
+INLINE_TSV_BYTES = 32 * 1024
 
 Number = int | float | None
 Text = str | None
@@ -300,6 +306,8 @@ async def _body(
         if cut is None:
             answer = await asking.run(job)
             cut = answer.payload, answer.truncated
+        if len(cut[0]) <= INLINE_TSV_BYTES:
+            return encoded(*cut)
         return await anyio.to_thread.run_sync(encoded, *cut, limiter=asking.limiter)
 
     key = (name, tuple(sorted(values.items())), max_rows, fmt)
