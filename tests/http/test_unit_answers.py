@@ -12,6 +12,7 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 from support.app import WRITE_TOKEN, app_client
@@ -279,3 +280,34 @@ async def test_canned_queries_posted_to_sparql_are_answered_from_them(
     assert asked == 24
     # Only the unit the store lacks was asked of the engine (its answer: no rows).
     assert all("没有这个单位" in text for text in ran), len(ran)
+
+
+async def test_a_units_answer_once_computed_takes_no_thread(
+    corpus_store: Path, tmp_path: Path
+) -> None:
+    """The shared thread pool is where linked-data pages are made: under load it has a
+    queue, and a unit's answer computed ahead, which needs no thread, must not wait in it
+    (a route dependency in a thread did, for a second under issue 15's mixed load)."""
+    settings = Settings(store=_copy(corpus_store, tmp_path, "store"))
+    async with app_client(settings) as client:
+        await _ready(client)
+        _, units = await _site(client)
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        holders = [object() for _ in range(int(limiter.total_tokens))]
+        for holder in holders:
+            await limiter.acquire_on_behalf_of(holder)
+        try:
+            with anyio.fail_after(5):
+                asked = [
+                    await client.get(f"/api/{question}", params={**values, "unit": units[1]})
+                    for question, values in [
+                        ("recurring", {}),
+                        ("amount-changes", {"yearA": "2020", "yearB": "2021"}),
+                        ("target-met", {}),
+                    ]
+                ]
+        finally:
+            for holder in holders:
+                limiter.release_on_behalf_of(holder)
+    assert [response.status_code for response in asked] == [200, 200, 200]
+    assert all(response.json()["rows"] for response in asked[:1])

@@ -47,9 +47,10 @@ from jixiao.service.store.cache import StoreCache
 __all__ = ["COMPUTING_AT_ONCE", "evaluate_question", "prepare_every_unit", "router"]
 
 
-def _known_parameters(request: Request) -> None:
+async def _known_parameters(request: Request) -> None:
     """A query parameter the route does not take is refused (HTTP 400) rather than dropped:
-    ``?unitName=`` for ``?unit=`` would otherwise answer for every funding unit."""
+    ``?unitName=`` for ``?unit=`` would otherwise answer for every funding unit. (A
+    coroutine: FastAPI runs a plain function dependency in the shared thread pool.)"""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     known = {p.alias for p in dependant.query_params} if dependant is not None else set()
