@@ -96,11 +96,17 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+# A request of at most this many bytes (body and query string) is read and checked on the
+# event loop (0.3 ms for a canned query, 1 ms at worst); a larger one in a thread.
+INLINE_CHECK_BYTES = 8 * 1024
+
+
 async def _handle(request: Request) -> Response:
     """Read, check and answer one protocol request. Whoever may not write is refused before
-    the body of a direct update is read, and nothing proportional to the body runs on the
-    event loop: the operation is read and checked in a thread, where a query is also read as
-    a page of an ordered answer or not (:func:`.pages.page_of`)."""
+    the body of a direct update is read, and nothing proportional to a large body runs on the
+    event loop: the operation is read and checked (in a thread, past
+    :data:`INLINE_CHECK_BYTES`), and a query is read as a page of an ordered answer or not
+    (:func:`.pages.page_of`)."""
     settings = _settings(request)
     content_type = request.headers.get("content-type")
     authorization = request.headers.get("authorization")
@@ -126,7 +132,10 @@ async def _handle(request: Request) -> Response:
             )
         return operation, page_of(operation.text) if operation.kind == "query" else None
 
-    operation, page = await run_in_threadpool(checked)
+    if len(body) + len(request.url.query) <= INLINE_CHECK_BYTES:
+        operation, page = checked()  # a fraction of a millisecond: less than a thread's hop
+    else:
+        operation, page = await run_in_threadpool(checked)
     if operation.kind == "describe-service":
         return await _describe(request)
     if operation.kind == "update":
