@@ -315,15 +315,18 @@ def _serve(args: argparse.Namespace) -> int:
     from jixiao.service.http.middleware import log_access_to_stderr
 
     settings = _settings(args)
-    log_access_to_stderr()
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        timeout_keep_alive=settings.keep_alive_timeout,
-        log_level="info",
-        access_log=False,
-    )
+    access_log = log_access_to_stderr()
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            timeout_keep_alive=settings.keep_alive_timeout,
+            log_level="info",
+            access_log=False,
+        )
+    finally:
+        access_log.stop()
     return EXIT_OK
 
 
