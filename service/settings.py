@@ -61,7 +61,8 @@ class Settings(BaseSettings):
         2,
         ge=1,
         description="SPARQL queries run at once: worker processes over an on-disk store "
-        "(killed at the time limit), threads over an in-memory or remote store.",
+        "(killed at the time limit; they also make the linked-data pages' SPARQL, on all "
+        "but one of them at once), threads over an in-memory or remote store.",
     )
     api_precompute: bool = Field(
         True,

@@ -15,20 +15,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from jixiao.ontology import PREFIXES, sparql_prologue
-from jixiao.service.store.base import QueryResult, Store
+from jixiao.service.formats import by_media
+from jixiao.service.store.base import QueryResult, query_store
 
 __all__ = [
     "INCOMING_LIMIT",
     "Description",
     "Link",
+    "PageTask",
     "Term",
     "checked_iri",
     "describe",
     "natural_key",
+    "resource_bytes",
     "resource_rdf",
 ]
 
@@ -43,6 +47,15 @@ JX = PREFIXES["jx"]
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\\x7f-\x9f]*")
 
 _PREFIXES = sparql_prologue("jx", "rdfs", "skos")
+HTML = "text/html"
+
+
+class Queries(Protocol):
+    """What a description needs of a store: SPARQL over the union of its graphs."""
+
+    def query(self, sparql: str) -> QueryResult: ...
+
+
 _LABEL = "rdfs:label|skos:prefLabel"
 
 
@@ -187,7 +200,7 @@ def _rows(result: QueryResult) -> Iterator[dict[str, object]]:
         yield {name: solution[name] for name in names}
 
 
-def _select(store: Store, template: str, iri: str) -> list[dict[str, object]]:
+def _select(store: Queries, template: str, iri: str) -> list[dict[str, object]]:
     return list(_rows(store.query(_bind(template, iri))))
 
 
@@ -200,9 +213,22 @@ WHERE {{
 }}"""
 
 
-def resource_rdf(store: Store, iri: str) -> QueryResult:
+def resource_rdf(store: Queries, iri: str) -> QueryResult:
     """The resource's own triples and (up to :data:`INCOMING_LIMIT`) the triples naming it."""
     return store.query(_bind(_CONSTRUCT, iri))
+
+
+def resource_bytes(store: Queries, iri: str, media: str) -> bytes | None:
+    """:func:`resource_rdf` serialised as ``media`` (an RDF media type; Turtle with jixiao's
+    prefixes), or None when the store knows nothing of ``iri``."""
+    result = resource_rdf(store, iri)
+    found = list(result) if isinstance(result, ox.QueryTriples) else []
+    if not found:
+        return None
+    fmt = by_media(media)
+    assert fmt is not None and isinstance(fmt.oxigraph, ox.RdfFormat), media
+    prefixes = PREFIXES if fmt.oxigraph == ox.RdfFormat.TURTLE else None
+    return ox.serialize(found, format=fmt.oxigraph, prefixes=prefixes)
 
 
 _OUTGOING = f"""\
@@ -350,7 +376,7 @@ def _incoming(rows: list[dict[str, object]], language: str) -> list[Link]:
     return links
 
 
-def describe(store: Store, iri: str, language: str = "en") -> Description:
+def describe(store: Queries, iri: str, language: str = "en") -> Description:
     """What the page of ``iri`` shows (``exists`` is False if the store does not know it);
     labels in ``language`` (``en`` or ``zh``) where they exist, else in the other one."""
     properties, labels = _properties(_select(store, _OUTGOING, iri), language)
@@ -385,3 +411,37 @@ def describe(store: Store, iri: str, language: str = "en") -> Description:
         projects = _first_rows(_select(store, _DOCUMENT_PROJECTS, iri), "project")
         description.projects = sorted(projects, key=lambda r: _number(r.get("row")))
     return description
+
+
+@dataclass(frozen=True, slots=True)
+class PageTask:
+    """What the page of ``iri`` shows in ``media``: for HTML its :class:`Description` (labels
+    in ``language``), for an RDF media type :func:`resource_bytes`; None when the store does
+    not know it. A query worker's task (:class:`.query.worker.StoreTask`): a page evaluated
+    there costs the server's process nothing but the answer's unpickling."""
+
+    iri: str
+    media: str
+    language: str = "en"
+
+    def answer(self, store: ox.Store) -> Description | bytes | None:
+        return self.over(_Union(store))
+
+    def over(self, store: Queries) -> Description | bytes | None:
+        """The answer over a jixiao store (or anything that queries the union)."""
+        if self.media != HTML:
+            return resource_bytes(store, self.iri, self.media)
+        description = describe(store, self.iri, self.language)
+        return description if description.exists else None
+
+
+class _Union:
+    """A pyoxigraph store queried as jixiao queries it: the default graph is the union."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    def query(self, sparql: str) -> QueryResult:
+        return query_store(self._store, sparql)

@@ -66,7 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if isinstance(runner, WorkerPool):
             await run_in_threadpool(runner.start)
         computing = anyio.CapacityLimiter(api.COMPUTING_AT_ONCE)
-        keep(app, queries=runner, computing=computing)
+        paging = anyio.CapacityLimiter(linked_data.PAGES_AT_ONCE)
+        keep(app, queries=runner, computing=computing, paging=paging)
         warming = None
         if settings.api_precompute:
             bodies = functools.partial(api.prepare_every_unit, store, settings, runner, computing)

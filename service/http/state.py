@@ -32,6 +32,7 @@ __all__ = [
     "held",
     "keep",
     "metrics_of",
+    "paging_of",
     "queries_of",
     "settings_of",
     "store_of",
@@ -45,6 +46,7 @@ def keep(
     store: Store | None = None,
     queries: QueryRunner | None = None,
     computing: anyio.CapacityLimiter | None = None,
+    paging: anyio.CapacityLimiter | None = None,
     metrics: Metrics | None = None,
     quad_count: QuadCount | None = None,
 ) -> None:
@@ -54,6 +56,7 @@ def keep(
         "store": store,
         "queries": queries,
         "computing": computing,
+        "paging": paging,
         "metrics": metrics,
         "quad_count": quad_count,
     }
@@ -80,6 +83,13 @@ def queries_of(request: Request) -> QueryRunner:
 def computing_of(request: Request) -> anyio.CapacityLimiter:
     """The limit on ``/api`` answers turned into bodies at once (made when the app starts)."""
     return cast(anyio.CapacityLimiter, request.app.state.computing)
+
+
+def paging_of(request: Request) -> anyio.CapacityLimiter:
+    """The limit on linked-data pages made at once, in threads of their own (made when the
+    app starts): a page costs milliseconds of SPARQL, and under load the pages waiting must
+    not stand in the way of the short jobs every other route sends to the shared pool."""
+    return cast(anyio.CapacityLimiter, request.app.state.paging)
 
 
 def metrics_of(request: Request) -> Metrics:

@@ -53,7 +53,14 @@ from jixiao.service.query.threads import (
     Updates,
     call_soon,
 )
-from jixiao.service.query.worker import READY, REPLICA_OFF, REPLICA_STATES, StateCell, serve
+from jixiao.service.query.worker import (
+    READY,
+    REPLICA_OFF,
+    REPLICA_STATES,
+    StateCell,
+    StoreTask,
+    serve,
+)
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import Store
 from jixiao.service.store.embedded import EmbeddedStore
@@ -93,8 +100,8 @@ _KEPT = frozenset({"ok", "error", "unsent"})  # statuses after which a worker go
 class _Call:
     """One query given to one worker; ``abandoned`` is set when its client goes away."""
 
-    worker: _Worker
-    job: QueryJob
+    worker: _Worker | None  # None: the call takes one when it starts (see WorkerPool._take)
+    job: QueryJob | StoreTask
     deadline: float
     abandoned: threading.Event = field(default_factory=threading.Event)
 
@@ -137,13 +144,20 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._context = multiprocessing.get_context("spawn")
+        # Calls of queries (``workers`` at most) and replacements; tasks' calls apart (no
+        # query's call waits behind them), workers - 1 at once so that a query finds a worker
+        # soon (tasks on every worker: issue 15's mixed load had a p99 5-10x slower).
         self._threads = ThreadPoolExecutor(2 * workers + 1, thread_name_prefix="jixiao-pool")
+        tasks = max(1, workers - 1)
+        self._task_threads = ThreadPoolExecutor(tasks, thread_name_prefix="jixiao-task")
+        self._queries_waiting = 0  # calls of queries waiting for an idle worker (they go first)
         # Beside the store, for cheap hard links; only the store's one writer (this process
         # holds RocksDB's lock) uses it, so what a killed server left there is stale.
         self._root = store.path.parent / f".{store.path.name}.snapshots"
         shutil.rmtree(self._root, ignore_errors=True)
         self._root.mkdir(parents=True)
         self._lock = threading.Lock()  # guards the snapshot state and the worker sets
+        self._returned = threading.Condition(self._lock)  # a worker is back among the idle
         self._snapshot: Path | None = None
         self._snapshot_generation = -1
         self._counter = 0
@@ -162,27 +176,43 @@ class WorkerPool:
         await self._updates.update(text, base_iri)
 
     async def run(self, job: QueryJob, timeout: float) -> Answer:
+        answer = await self._run(job, timeout)
+        assert isinstance(answer, Answer)
+        return answer
+
+    async def run_task(self, task: StoreTask, timeout: float) -> object:
+        """``task.answer(store)`` in a worker, over the snapshot (or replica) a query would
+        see, within ``timeout``; not through the queries' queue: the pool's threads take
+        each worker as it comes back, with no turn of the event loop between."""
+        return await self._dispatch(task, time.monotonic() + timeout, timeout, admitted=False)
+
+    async def _run(self, job: QueryJob | StoreTask, timeout: float) -> object:
         deadline = time.monotonic() + timeout
         try:
             await self._queue.enter(deadline)
         except asyncio.CancelledError:  # its client went while it waited: it never runs
-            self._count("left waiting")
+            self._count(None, "left waiting")
             raise
-        with self._lock:
-            worker = self._idle.pop()  # the queue admits no more than there are workers
+        return await self._dispatch(job, deadline, timeout, admitted=True)
+
+    async def _dispatch(
+        self, job: QueryJob | StoreTask, deadline: float, timeout: float, *, admitted: bool
+    ) -> object:
+        """``job`` given to the first worker idle (a query ``admitted`` by the queue, whose
+        slot is freed when the call ends, or a task)."""
         loop = asyncio.get_running_loop()
-        call = _Call(worker, job, deadline)
-        future = self._threads.submit(self._call, call)
+        call = _Call(None, job, deadline)
+        threads = self._threads if admitted else self._task_threads
+        future = threads.submit(self._call, call)
         # The worker's fate (back to the idle ones, or replaced) is settled when the call
         # ends, whether or not its client is still there to hear the answer.
-        future.add_done_callback(lambda done: self._settle(call, done, loop))
+        future.add_done_callback(lambda done: self._settle(call, done, loop, admitted))
         try:
             status, value, copy = await asyncio.wrap_future(future)
         except asyncio.CancelledError:  # its client went while it ran: see _call
             call.abandoned.set()
             raise
         if status == "ok":
-            assert isinstance(value, Answer)
             self._answered[copy] += 1
             return value
         if status == "error":
@@ -190,6 +220,9 @@ class WorkerPool:
             if isinstance(value, QueryMemoryLimit):
                 self._metrics.memory_limit_stops.inc()
             raise value
+        if status == "waited":
+            self._metrics.time_limit_stops.labels("queued").inc()
+            raise QueryTimeout("the query waited its whole time limit for a free worker")
         if status == "late":
             self._metrics.time_limit_stops.labels("running").inc()
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
@@ -203,19 +236,48 @@ class WorkerPool:
         )
 
     def _settle(
-        self, call: _Call, done: Future[tuple[str, object, str]], loop: asyncio.AbstractEventLoop
+        self,
+        call: _Call,
+        done: Future[tuple[str, object, str]],
+        loop: asyncio.AbstractEventLoop,
+        admitted: bool,
     ) -> None:
         """After a call: a worker that answered goes back to the idle ones and frees its
-        slot; one that is dead or killed is replaced, and its slot freed when a fresh worker
-        is ready."""
+        query's slot; one that is dead or killed is replaced, and the slot freed when a
+        fresh worker is ready."""
         healthy = done.cancelled() or (done.exception() is None and done.result()[0] in _KEPT)
-        if healthy:
-            with self._lock:
-                self._idle.append(call.worker)
-            call_soon(loop, self._queue.leave)
+        worker = call.worker
+        if healthy or worker is None:
+            if worker is not None:
+                self._give_back(worker)
+            if admitted:
+                call_soon(loop, self._queue.leave)
         else:
-            replacement = self._threads.submit(self._replace, call.worker)
-            replacement.add_done_callback(lambda _: call_soon(loop, self._queue.leave))
+            replacement = self._threads.submit(self._replace, worker)
+            if admitted:
+                replacement.add_done_callback(lambda _: call_soon(loop, self._queue.leave))
+
+    def _take(self, call: _Call) -> _Worker | None:
+        """The first worker idle (queries' calls first), or None past the deadline or gone."""
+        query = isinstance(call.job, QueryJob)
+        with self._returned:
+            self._queries_waiting += query
+            try:
+                while not self._idle or (not query and self._queries_waiting):
+                    if self._closed:
+                        raise StoreError("the query workers have stopped")
+                    left = call.deadline - time.monotonic()
+                    if left <= 0 or call.abandoned.is_set():
+                        return None
+                    self._returned.wait(min(left, _NOTICE_SECONDS))
+                return self._idle.pop()
+            finally:
+                self._queries_waiting -= query
+
+    def _give_back(self, worker: _Worker) -> None:
+        with self._returned:
+            self._idle.append(worker)
+            self._returned.notify_all()  # a query's call may wait among tasks' calls
 
     def _over_memory(self) -> str:
         return (
@@ -229,35 +291,42 @@ class WorkerPool:
         A call whose client went (``call.abandoned``) before its job was sent is not sent;
         one whose client went while its worker evaluated it gets until
         :data:`ABANDONED_GRACE` seconds after it was sent, then its worker is killed."""
-        worker = call.worker
         if call.abandoned.is_set():
-            self._count("left waiting")
+            self._count(call, "left waiting")
             return "unsent", None, ""
+        if call.worker is None:
+            call.worker = self._take(call)
+            if call.worker is None:
+                self._count(call, "left waiting" if call.abandoned.is_set() else "timed out")
+                return "waited", None, ""
+        worker = call.worker
         snapshot = self._current_snapshot(worker)
         try:
             worker.conn.send((str(snapshot), call.job))
-            self._count("evaluated")
+            self._count(call, "evaluated")
             sent = time.monotonic()
             while (left := call.until(sent) - time.monotonic()) > 0:
                 # In slices, so that a client's going is noticed within one
                 if worker.conn.poll(min(left, _NOTICE_SECONDS)):
                     status, value, copy = worker.conn.recv()
                     if call.abandoned.is_set():
-                        self._count("left running, finished")
+                        self._count(call, "left running, finished")
                     return str(status), value, str(copy)
         except (EOFError, OSError):
             worker.process.join(timeout=5)  # dead already, or about to be: learn how it ended
             return "died", worker.process.exitcode, ""
         worker.process.kill()  # the one way to stop a native evaluation
         if call.abandoned.is_set() and time.monotonic() < call.deadline:
-            self._count("left running, stopped")
+            self._count(call, "left running, stopped")
             return "abandoned", None, ""
-        self._count("timed out")
+        self._count(call, "timed out")
         return "late", None, ""
 
-    def _count(self, outcome: str) -> None:
-        with self._lock:
-            self._outcomes[outcome] += 1
+    def _count(self, call: _Call | None, outcome: str) -> None:
+        """One more query ended so (a task's ending is not counted)."""
+        if call is None or isinstance(call.job, QueryJob):
+            with self._lock:
+                self._outcomes[outcome] += 1
 
     def _replace(self, worker: _Worker) -> None:
         worker.process.kill()
@@ -271,8 +340,9 @@ class WorkerPool:
         fresh = self._spawn()
         _await_ready(fresh)  # a job given to it sooner would wait for its start-up
         self._metrics.worker_restarts.inc()
-        with self._lock:
+        with self._returned:
             self._idle.append(fresh)
+            self._returned.notify()
             self._prune()
 
     def _spawn(self) -> _Worker:
@@ -342,7 +412,7 @@ class WorkerPool:
         return dict(self._answered)
 
     def outcomes(self) -> dict[str, int]:
-        """How queries ended in the workers, counted: ``evaluated`` (sent to a worker),
+        """How queries (not tasks) ended in the workers, counted: ``evaluated`` (sent to a worker),
         ``timed out``, and for those whose client went away, ``left waiting`` (never sent),
         ``left running, finished`` (answered within :data:`ABANDONED_GRACE`, answer
         dropped) and ``left running, stopped`` (killed)."""
@@ -363,6 +433,7 @@ class WorkerPool:
             worker.process.kill()
             worker.process.join(timeout=5)
         self._threads.shutdown(wait=False, cancel_futures=True)
+        self._task_threads.shutdown(wait=False, cancel_futures=True)
         self._updates.close()
         shutil.rmtree(self._root, ignore_errors=True)
 

@@ -3,8 +3,10 @@
 Started by :class:`.query_runner.WorkerPool` with the ``spawn`` method, it imports only
 pyoxigraph and the light :mod:`.evaluation` (a fresh worker is ready in a fraction of a
 second), then answers ``(snapshot, job)`` messages with ``("ok", Answer, copy)`` or
-``("error", exception, copy)`` until its pipe closes; ``copy`` names what answered,
-``"snapshot"`` (on disk) or ``"replica"`` (in memory). Its first message, ``"ready"``, says
+``("error", exception, copy)`` until its pipe closes (a job is a
+:class:`.evaluation.QueryJob`, or a :class:`StoreTask`, whose answer is whatever its
+``answer`` returns); ``copy`` names what answered, ``"snapshot"`` (on disk) or ``"replica"``
+(in memory). Its first message, ``"ready"``, says
 it has started (imports done, limits set): the pool gives it no job before. The pool kills
 it (SIGKILL) when a query runs past its time limit — the one way to stop a native Oxigraph
 evaluation.
@@ -37,7 +39,15 @@ from jixiao.service.query.egress import seal_thread
 from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
 from jixiao.service.store.base import QueryResult, query_store
 
-__all__ = ["READY", "REPLICA_OFF", "REPLICA_STATES", "Replica", "StateCell", "serve"]
+__all__ = [
+    "READY",
+    "REPLICA_OFF",
+    "REPLICA_STATES",
+    "Replica",
+    "StateCell",
+    "StoreTask",
+    "serve",
+]
 
 READY = "ready"  # a worker's first message: it takes jobs from now on
 # What a worker's replica is doing, in a cell shared with the server (``/metrics``).
@@ -49,6 +59,15 @@ class StateCell(Protocol):
     """A shared integer (``multiprocessing.Value``): the server reads what a worker sets."""
 
     value: int
+
+
+class StoreTask(Protocol):
+    """Work over the store other than a protocol query, done in a worker like one (time
+    limit, kill, replica): e.g. what a linked-data page shows. It travels pickled, so its
+    class must be importable in the worker (which imports its module on first use), and so
+    must its answer be."""
+
+    def answer(self, store: ox.Store) -> object: ...
 
 
 def serve(
@@ -91,7 +110,7 @@ def serve(
             memory = replica.store_for(snapshot, store)
             if memory is not None:
                 copy = "replica"
-            conn.send(("ok", _run(store if memory is None else memory, job), copy))
+            conn.send(("ok", _answer(store if memory is None else memory, job), copy))
         except JixiaoError as exc:
             conn.send(("error", exc, copy))
         except MemoryError:
@@ -100,6 +119,10 @@ def serve(
         except Exception as exc:  # never a traceback to the client; the kind is enough
             conn.send(("error", StoreError(f"the query failed ({type(exc).__name__})"), copy))
         replica.free_stale()  # after answering, so no job waits for it
+
+
+def _answer(store: ox.Store, job: QueryJob | StoreTask) -> object:
+    return _run(store, job) if isinstance(job, QueryJob) else job.answer(store)
 
 
 def _run(store: ox.Store, job: QueryJob) -> Answer:

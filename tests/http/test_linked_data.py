@@ -12,6 +12,7 @@ import re
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 
+import anyio
 import httpx
 import pyoxigraph as ox
 import pytest
@@ -368,3 +369,21 @@ async def test_unknown_ontology_suffix_is_404(client: httpx.AsyncClient) -> None
 async def test_ontology_406(client: httpx.AsyncClient) -> None:
     response = await client.get("/ontology", headers={"Accept": "application/pdf"})
     assert response.status_code == 406
+
+
+async def test_pages_are_made_in_threads_of_their_own() -> None:
+    """Under load the pages waiting for a thread are a queue: made in the shared pool they
+    held up the short jobs every other route sends there (issue 15's mixed load). With the
+    shared pool taken, a page is still made."""
+    async with seeded_app_client() as client:
+        shared = anyio.to_thread.current_default_thread_limiter()
+        holders = [object() for _ in range(int(shared.total_tokens))]
+        for holder in holders:
+            await shared.acquire_on_behalf_of(holder)
+        try:
+            with anyio.fail_after(5):
+                page = await client.get(f"/id/{PROJECT}", headers={"Accept": "text/html"})
+        finally:
+            for holder in holders:
+                shared.release_on_behalf_of(holder)
+    assert page.status_code == 200

@@ -11,27 +11,23 @@ from __future__ import annotations
 
 from functools import cache
 
-import pyoxigraph as ox
+from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from jixiao.ontology import PREFIXES, vocabulary_graph
-from jixiao.service.answers.describe import (
-    INCOMING_LIMIT,
-    checked_iri,
-    describe,
-    resource_rdf,
-)
+from jixiao.ontology import vocabulary_graph
+from jixiao.service.answers.describe import INCOMING_LIMIT, Description, PageTask, checked_iri
 from jixiao.service.answers.vocabulary import ontology_page_model
-from jixiao.service.formats import RDF_FORMATS, by_key, rdflib_name
+from jixiao.service.formats import by_key, rdflib_name
 from jixiao.service.http.i18n import gettext_for
 from jixiao.service.http.negotiation import format_of, negotiate, split_suffix
-from jixiao.service.http.state import store_of
+from jixiao.service.http.state import paging_of, queries_of, settings_of, store_of
 from jixiao.service.http.templating import error_response, language, linker, render
+from jixiao.service.query.runner import WorkerPool
 from jixiao.service.store.cache import StoreCache
 
-__all__ = ["OFFERS", "router"]
+__all__ = ["OFFERS", "PAGES_AT_ONCE", "router"]
 
 router = APIRouter(tags=["linked data"])
 
@@ -49,6 +45,8 @@ _REPRESENTATIONS = ("text/turtle", "application/ld+json", "application/n-triples
 # The representations served lately, kept until the next write: a page costs milliseconds
 # of SPARQL and templating, a kept one nothing (None: the store does not know the resource).
 _PAGES: StoreCache[bytes | None] = StoreCache(1024, name="pages")
+# Pages made at once, per app, in threads of their own (see :func:`.state.paging_of`).
+PAGES_AT_ONCE = 8
 
 
 def _served(media: str | None) -> str | None:
@@ -85,6 +83,17 @@ def _headers(canonical: str) -> dict[str, str]:
     return {"Vary": "Accept", "Link": ", ".join(links)}
 
 
+# A page of at most this many links and table rows is rendered on the event loop (about a
+# millisecond); a larger one in a thread.
+_INLINE_ITEMS = 100
+
+
+def _small(d: Description) -> bool:
+    links = sum(len(link.values) for link in (*d.properties, *d.incoming))
+    rows = len(d.indicators) + len(d.series) + len(d.units) + len(d.projects)
+    return links + rows <= _INLINE_ITEMS
+
+
 def _not_acceptable(request: Request, headers: dict[str, str]) -> Response:
     offered = ", ".join(OFFERS[:4])
     return error_response(
@@ -104,27 +113,32 @@ async def resource(rest: str, request: Request) -> Response:
     headers = _headers(canonical)
     if media is None:
         return _not_acceptable(request, headers)
-    store = store_of(request)
+    store, runner, paging = store_of(request), queries_of(request), paging_of(request)
     lang = language(request) if media == HTML else ""
+    task = PageTask(iri, media, lang)
 
-    def representation() -> bytes | None:
-        if media == HTML:
-            description = describe(store, iri, lang)
-            if not description.exists:
-                return None
-            title = description.label or iri
-            page = render(
-                request, "resource.html", d=description, title=title, limit=INCOMING_LIMIT
-            )
-            return bytes(page.body)
-        result = resource_rdf(store, iri)
-        found = list(result) if isinstance(result, ox.QueryTriples) else []
-        if not found:
-            return None
-        prefixes = PREFIXES if media == "text/turtle" else None
-        return ox.serialize(found, format=RDF_FORMATS[format_of(media)], prefixes=prefixes)
+    def page(found: Description | bytes | None) -> bytes | None:
+        if not isinstance(found, Description):
+            return found
+        title = found.label or iri
+        return bytes(
+            render(request, "resource.html", d=found, title=title, limit=INCOMING_LIMIT).body
+        )
 
-    body = await _PAGES.aget(store, (media, iri, link.root, lang), representation)
+    async def produce() -> bytes | None:
+        # In a query worker over an on-disk store: the server's process then spends no GIL on
+        # the page's SPARQL (the worker's replica is faster than the disk besides); else in
+        # one of the pages' threads here.
+        if isinstance(runner, WorkerPool):
+            found = await runner.run_task(task, settings_of(request).query_timeout)
+            assert found is None or isinstance(found, Description | bytes)
+            if isinstance(found, Description) and not _small(found):
+                return await to_thread.run_sync(page, found, limiter=paging)
+            return page(found)
+        return await to_thread.run_sync(lambda: page(task.over(store)), limiter=paging)
+
+    key = (media, iri, link.root, lang)
+    body = await _PAGES.ashared(store, key, produce)
     if body is None:
         missing = f"no resource <{iri}> in this dataset"
         return error_response(request, 404, "NotFound", missing, {"Vary": "Accept"})
