@@ -12,13 +12,13 @@ import re
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 
-import anyio
 import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from support.app import seeded_app_client
+from support.pool import shared_pool_taken
 
 from jixiao.ontology import vocabulary_graph
 
@@ -375,15 +375,6 @@ async def test_pages_are_made_in_threads_of_their_own() -> None:
     """Under load the pages waiting for a thread are a queue: made in the shared pool they
     held up the short jobs every other route sends there (issue 15's mixed load). With the
     shared pool taken, a page is still made."""
-    async with seeded_app_client() as client:
-        shared = anyio.to_thread.current_default_thread_limiter()
-        holders = [object() for _ in range(int(shared.total_tokens))]
-        for holder in holders:
-            await shared.acquire_on_behalf_of(holder)
-        try:
-            with anyio.fail_after(5):
-                page = await client.get(f"/id/{PROJECT}", headers={"Accept": "text/html"})
-        finally:
-            for holder in holders:
-                shared.release_on_behalf_of(holder)
+    async with seeded_app_client() as client, shared_pool_taken():
+        page = await client.get(f"/id/{PROJECT}", headers={"Accept": "text/html"})
     assert page.status_code == 200
