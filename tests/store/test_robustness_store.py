@@ -282,11 +282,16 @@ def _corpus_run(corpus: Path, store: Path, kill_at: tuple[int, float] | None) ->
                         time.sleep(kill_at[1])
                         process.send_signal(signal.SIGKILL)  # the ingest, not its workers
                         break
-            _, err = process.communicate(timeout=20)
+            out, err = process.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             raise AssertionError("the workers outlived the killed ingest") from None
     if process.returncode == -signal.SIGKILL:
+        # Loads it began before the kill landed whose lines were still in the pipe (on a
+        # busy machine a small load ends within the few ms the kill waits).
+        for line in out.splitlines():
+            if line.startswith("loading "):
+                begun = int(line.split()[1])
         return begun
     assert process.returncode == 0, err
     return None
