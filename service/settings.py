@@ -61,8 +61,9 @@ class Settings(BaseSettings):
         2,
         ge=1,
         description="SPARQL queries run at once: worker processes over an on-disk store "
-        "(killed at the time limit; they also make the linked-data pages' SPARQL, on all "
-        "but one of them at once), threads over an in-memory or remote store.",
+        "(killed at the time limit; while one holds a replica they also make the linked-data "
+        "pages' SPARQL, on all but one of them at once), threads over an in-memory or remote "
+        "store.",
     )
     api_precompute: bool = Field(
         True,

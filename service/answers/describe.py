@@ -225,6 +225,9 @@ def resource_bytes(store: Queries, iri: str, media: str) -> bytes | None:
     found = list(result) if isinstance(result, ox.QueryTriples) else []
     if not found:
         return None
+    # In one order whatever the copy of the store (on disk, a worker's replica): the same
+    # resource, the same bytes.
+    found.sort(key=str)
     fmt = by_media(media)
     assert fmt is not None and isinstance(fmt.oxigraph, ox.RdfFormat), media
     prefixes = PREFIXES if fmt.oxigraph == ox.RdfFormat.TURTLE else None

@@ -126,10 +126,12 @@ async def resource(rest: str, request: Request) -> Response:
         )
 
     async def produce() -> bytes | None:
-        # In a query worker over an on-disk store: the server's process then spends no GIL on
-        # the page's SPARQL (the worker's replica is faster than the disk besides); else in
-        # one of the pages' threads here.
-        if isinstance(runner, WorkerPool):
+        # In a query worker while one holds a replica of the on-disk store: the server's
+        # process then spends no GIL on the page's SPARQL, and the replica is faster than the
+        # disk. Else in one of the pages' threads here: answered from disk, the workers are
+        # no faster, and a page would wait behind the queries they answer (issue 15: at 5M,
+        # with no replica, pages reached the time limit).
+        if isinstance(runner, WorkerPool) and runner.replica_states()["ready"]:
             found = await runner.run_task(task, settings_of(request).query_timeout)
             assert found is None or isinstance(found, Description | bytes)
             if isinstance(found, Description) and not _small(found):
