@@ -110,7 +110,9 @@ def page_of(text: str) -> Page | None:
     """``text`` as a page of its base, if it is a SELECT with a top-level ``ORDER BY`` that
     ends (after whitespace and comments) with a top-level ``LIMIT``, ``OFFSET`` or both; None
     when it is not, or when that cannot be told for sure."""
-    if _ODD.search(text):
+    # No LIMIT or OFFSET anywhere (blanking only makes letters spaces and NULs): none at the
+    # top either, told in microseconds instead of the half millisecond the reading takes.
+    if _ODD.search(text) or not _SLICE_WORD.search(text):
         return None
     code, risky = _blanked(text)
     head = _HEAD.match(code)

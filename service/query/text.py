@@ -95,6 +95,8 @@ def nesting_depth(text: str, limit: int) -> int:
 def reaches(text: str, kind: str, base_iri: str | None = None) -> list[Reach]:
     """Every place ``text`` (a ``kind``: ``"query"`` or ``"update"``) may reach outside,
     read as written and with its ``\\u`` escapes expanded."""
+    if "\\" not in text and not _KEYWORD[kind].search(text):
+        return []  # no keyword, nor an escape that may write one: nothing to read
     found = _reaches(text, kind, base_iri)
     expanded = _ESCAPE.sub(_unescape, text)
     if expanded != text:
@@ -211,8 +213,10 @@ def inspect(
     deeper than ``max_depth``, names a ``SERVICE`` by a variable, or points ``SERVICE`` or
     ``LOAD`` at anything but an ``http``/``https`` IRI; :class:`Forbidden` (403) when it
     reaches outside at all and ``allow_external`` is off."""
-    depth = nesting_depth(text, max_depth)
-    if depth > max_depth:
+    # Brackets outside comments, strings and IRIs are among these: when they are few, the
+    # text cannot nest deeper, and is not read for it.
+    opens = sum(text.count(c) for c in "{([<")
+    if opens > max_depth and nesting_depth(text, max_depth) > max_depth:
         raise BadRequest(
             f"the {kind} nests deeper than {max_depth} levels of brackets "
             "({ }, ( ), [ ], << >>), the limit of this service (setting max_query_depth)"
