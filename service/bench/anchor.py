@@ -77,12 +77,14 @@ def bench_anchor(
     texts: Mapping[str, str],
     await_replicas: Callable[[httpx.Client, str], tuple[float, bool]],
     *,
-    runs: int = 5,
+    runs: int = 9,
     env: Mapping[str, str] | None = None,
 ) -> dict[str, object]:
     """Median seconds of ``runs`` interleaved runs (after a warm-up) of every query in
     ``texts`` on jixiao (its settings from ``env``, else the defaults), Oxigraph in memory
-    and Oxigraph on disk, with the rows each gave."""
+    and Oxigraph on disk, with the rows each gave. Nine by default: the bench machines'
+    speed drifts (a 3 ms query measured at 3 and at 6 ms minutes apart), and a ratio of two
+    medians of five moved by a tenth between runs of the same code."""
     dump = workdir / "anchor-dump.nq"
     subprocess.run(
         [str(_bin() / "oxigraph"), "dump", "--location", str(store), "--file", str(dump)],

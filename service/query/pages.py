@@ -33,7 +33,7 @@ from anyio import to_thread
 from jixiao.service.errors import QueryError, QueryMemoryLimit, QueryTimeout
 from jixiao.service.formats import RESULT_FORMATS
 from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
-from jixiao.service.query.text import pieces
+from jixiao.service.query.text import may_say, pieces
 from jixiao.service.query.threads import QueryRunner
 from jixiao.service.store.cache import StoreCache
 
@@ -112,7 +112,7 @@ def page_of(text: str) -> Page | None:
     when it is not, or when that cannot be told for sure."""
     # No LIMIT or OFFSET anywhere (blanking only makes letters spaces and NULs): none at the
     # top either, told in microseconds instead of the half millisecond the reading takes.
-    if _ODD.search(text) or not _SLICE_WORD.search(text):
+    if not may_say(text, ("limit", "offset")) or _ODD.search(text):
         return None
     code, risky = _blanked(text)
     head = _HEAD.match(code)

@@ -31,7 +31,7 @@ from urllib.parse import urljoin
 
 from jixiao.service.errors import BadRequest, Forbidden
 
-__all__ = ["Reach", "inspect", "nesting_depth", "pieces", "reaches"]
+__all__ = ["Reach", "inspect", "may_say", "nesting_depth", "pieces", "reaches"]
 
 # Opaque spans (comments, strings, IRIs) and the rest, one piece at a time. A comment ends at
 # any line break any reading might take; strings and IRIs are the grammar's terminals.
@@ -49,6 +49,7 @@ _PIECE = re.compile(
 )
 _KEYWORD = {"query": re.compile("SERVICE", re.IGNORECASE)}
 _KEYWORD["update"] = re.compile("SERVICE|LOAD", re.IGNORECASE)
+_WORDS = {"query": ("service",), "update": ("service", "load")}
 _GAP = re.compile(r"(?:\s|\#[^\n\r\x0b\x0c\x85\u2028\u2029]*)*")
 _SILENT = re.compile("SILENT", re.IGNORECASE)
 _VAR = re.compile(r"[?$][^\s{}()\[\]<>#'\",;]+")
@@ -67,6 +68,21 @@ class Reach:
 
     keyword: str  # "SERVICE" or "LOAD"
     target: str | None
+
+
+# The letters outside ASCII that a case-blind regex takes for ASCII ones (İ, ı for i; ſ for
+# s; the Kelvin sign for k), which lower() does not make them.
+_FOLDED_TO_ASCII = "\u0130\u0131\u017f\u212a"
+
+
+def may_say(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` may hold one of ``words`` (lower-case ASCII) as a case-blind regex
+    reads it: False only when it cannot. A C-speed scan, some ten times faster than such a
+    regex over a text with Chinese in it."""
+    if any(c in text for c in _FOLDED_TO_ASCII):
+        return True
+    folded = text.lower()
+    return any(word in folded for word in words)
 
 
 def pieces(text: str) -> Iterator[re.Match[str]]:
@@ -95,7 +111,7 @@ def nesting_depth(text: str, limit: int) -> int:
 def reaches(text: str, kind: str, base_iri: str | None = None) -> list[Reach]:
     """Every place ``text`` (a ``kind``: ``"query"`` or ``"update"``) may reach outside,
     read as written and with its ``\\u`` escapes expanded."""
-    if "\\" not in text and not _KEYWORD[kind].search(text):
+    if "\\" not in text and not may_say(text, _WORDS[kind]):
         return []  # no keyword, nor an escape that may write one: nothing to read
     found = _reaches(text, kind, base_iri)
     expanded = _ESCAPE.sub(_unescape, text)

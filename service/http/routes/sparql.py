@@ -44,7 +44,7 @@ from jixiao.service.query import pages
 from jixiao.service.query.evaluation import Answer, QueryJob
 from jixiao.service.query.pages import Page, page_of
 from jixiao.service.query.runner import QueryRunner
-from jixiao.service.query.text import inspect
+from jixiao.service.query.text import inspect, may_say
 from jixiao.service.settings import Settings
 from jixiao.service.store.cache import StoreCache
 
@@ -181,6 +181,7 @@ _ANSWERS: StoreCache[Answer] = StoreCache(128, name="sparql")
 _GZIPPED: StoreCache[Answer] = StoreCache(128, name="sparql-gzip")
 _KEPT_BYTES = 1 << 20
 _VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+_VOLATILE_WORDS = ("now", "rand", "uuid", "bnode")
 
 
 async def _answer(
@@ -191,7 +192,7 @@ async def _answer(
     timeout: float,
     gzip_ok: bool,
 ) -> Answer:
-    if _VOLATILE.search(job.text):
+    if may_say(job.text, _VOLATILE_WORDS) and _VOLATILE.search(job.text):
         return await _compressed(await runner.run(job, timeout), gzip_ok)
     key = (
         job.text,
