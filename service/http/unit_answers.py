@@ -104,6 +104,14 @@ def answer_tsv(
     return None
 
 
+def _computed(store: Store, query: CannedQuery, values: Mapping[str, object]) -> bool:
+    """Whether :func:`answer_tsv` may find the answer (cheap: may run on the event loop)."""
+    if UNIT_VARIABLE not in {p.name for p in query.parameters}:
+        return False
+    without_unit = {k: v for k, v in values.items() if k != UNIT_VARIABLE}
+    return ready(store, query.name, without_unit) is not None
+
+
 def known_units(store: Store) -> frozenset[str] | None:
     """Every funding unit's name, as TSV writes the term (``"名称"@zh``), if computed for the
     store as it is now: a unit's answer without rows in the answer for every unit is empty
@@ -231,7 +239,7 @@ class CannedFirst:
                 found = recognize(job.text)
             else:
                 found = await anyio.to_thread.run_sync(recognize, job.text)
-            if found is not None:
+            if found is not None and _computed(self._store, *found):  # else no thread's hop
                 answer = await anyio.to_thread.run_sync(self._from_ahead, job, found, deadline)
                 if answer is not None:
                     return answer

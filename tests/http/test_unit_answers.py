@@ -320,3 +320,21 @@ async def test_a_query_that_only_opens_like_a_canned_one_takes_no_thread(
             )
     assert answer.status_code == 200
     assert int(answer.text.split()[1]) > 0
+
+
+async def test_a_canned_query_whose_answer_is_not_computed_ahead_takes_no_thread(
+    corpus_store: Path, tmp_path: Path
+) -> None:
+    """A canned query recognised on the event loop but answered by no answer computed ahead
+    (one without ``?unitName``) goes to the query runner at once, with no thread's hop to
+    find that out."""
+    settings = Settings(store=_copy(corpus_store, tmp_path, "store"))
+    async with app_client(settings) as client:
+        await _ready(client)
+        query = load_queries()["series-projects"]
+        text = query.render(query.bind({}))
+        plain = {"Accept": "text/csv", "Accept-Encoding": "identity"}  # not gzipped in one
+        async with shared_pool_taken():
+            answer = await client.post("/sparql", data={"query": text}, headers=plain)
+    assert answer.status_code == 200
+    assert len(answer.text.splitlines()) > 1
