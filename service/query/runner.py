@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
-import os
 import shutil
 import signal
 import threading
@@ -60,6 +59,7 @@ from jixiao.service.query.worker import (
     StateCell,
     StoreTask,
     serve,
+    worker_memory,
 )
 from jixiao.service.settings import Settings
 from jixiao.service.store.base import Store
@@ -71,7 +71,6 @@ __all__ = [
     "WorkerDied",
     "WorkerPool",
     "open_runner",
-    "worker_memory",
 ]
 
 _REPLICA_MAX_TRIPLES: int = Settings.model_fields["query_replica_max_triples"].default
@@ -346,19 +345,23 @@ class WorkerPool:
             self._prune()
 
     def _spawn(self) -> _Worker:
+        """A new worker, copying the current snapshot (if it is the store as it is) at once."""
         parent, child = self._context.Pipe()
         replica = self._context.Value("b", REPLICA_OFF, lock=False)
-        process = self._context.Process(
-            target=serve,
-            args=(child, self._replica_max_triples, self._sealed, self._memory, replica),
-            name="jixiao-query-worker",
-            daemon=True,
-        )
+        args = (child, self._replica_max_triples, self._sealed, self._memory, replica)
+        with self._lock:  # the worker reads ``warm`` from now on: no prune removes it
+            current = self._snapshot_generation == self._store.generation
+            warm = self._snapshot if current else None
+            process = self._context.Process(
+                target=serve,
+                args=(*args, None if warm is None else str(warm)),
+                name="jixiao-query-worker",
+                daemon=True,
+            )
+            worker = _Worker(process, parent, replica, warm)
+            self._all.add(worker)
         process.start()
         child.close()
-        worker = _Worker(process, parent, replica)
-        with self._lock:
-            self._all.add(worker)
         return worker
 
     def _current_snapshot(self, reader: _Worker | None = None) -> Path:
@@ -436,15 +439,6 @@ class WorkerPool:
         self._task_threads.shutdown(wait=False, cancel_futures=True)
         self._updates.close()
         shutil.rmtree(self._root, ignore_errors=True)
-
-
-def worker_memory(memory_mb: int, workers: int) -> int:
-    """Bytes each query worker may use: ``memory_mb``, or for 0 an equal share of half the
-    machine's memory."""
-    if memory_mb > 0:
-        return memory_mb << 20
-    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    return int(total // (2 * workers))
 
 
 _STARTUP_SECONDS = 60.0  # the most a fresh worker is waited for (seconds under load)

@@ -12,14 +12,18 @@ it (SIGKILL) when a query runs past its time limit — the one way to stop a nat
 evaluation.
 
 Oxigraph answers our queries 3–8× faster from memory than from RocksDB, so each worker keeps
-a :class:`Replica`: an in-memory copy of the snapshot its latest job named, made in the
-background while jobs are answered from disk. A job is answered from the replica only when
-the replica is a finished copy of exactly that job's snapshot, so a replica never hides a
-write; a newer snapshot makes the replica useless at once and abandons a copy under way.
+a :class:`Replica`: an in-memory copy of the snapshot its latest job named (or, before any
+job, the one it was started with), made in the background while jobs are answered from disk,
+from one dump of the snapshot its workers share (:func:`copy_store`). A job is answered
+from the replica only when the replica is a finished copy of exactly that job's snapshot, so
+a replica never hides a write; a newer snapshot makes the replica useless at once and
+abandons a copy under way.
 """
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import math
 import os
 import queue
@@ -27,8 +31,10 @@ import resource
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import IO, Protocol, cast
 
 import pyoxigraph as ox
@@ -47,6 +53,7 @@ __all__ = [
     "StateCell",
     "StoreTask",
     "serve",
+    "worker_memory",
 ]
 
 READY = "ready"  # a worker's first message: it takes jobs from now on
@@ -76,6 +83,7 @@ def serve(
     sealed: bool = False,
     memory_limit: int = 0,
     replica_state: StateCell | None = None,
+    warm: str | None = None,
 ) -> None:
     """Answer jobs from ``conn`` until it closes; copy snapshots of at most
     ``replica_max_triples`` quads into memory (0: never), saying in ``replica_state`` whether a
@@ -83,7 +91,10 @@ def serve(
     network socket (:mod:`.egress`; its pipe to the server is open already). With
     ``memory_limit`` (bytes), the worker's data (heap and private mappings, RLIMIT_DATA)
     stays under it: a native allocation past it aborts the worker (SIGABRT, which the pool
-    reports as the query's), a Python one raises ``MemoryError``."""
+    reports as the query's), a Python one raises ``MemoryError``. With ``warm``, a snapshot,
+    the worker opens it and starts copying it before it says it is ready: a fresh worker
+    (at start, or replacing a killed one) answers from memory as soon as it can, not only
+    once some job has named the snapshot."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; it stops us
     if memory_limit > 0:
         os.environ["RUST_BACKTRACE"] = "0"  # one line on stderr when Rust runs out, not 40
@@ -91,9 +102,15 @@ def serve(
     if sealed:
         seal_thread()  # before any thread starts, so that the replica's threads are sealed too
     replica = Replica(replica_max_triples, replica_state)
-    conn.send(READY)
     store: ox.Store | None = None
     opened: str | None = None
+    if warm is not None:
+        try:
+            store, opened = ox.Store.read_only(warm), warm
+            replica.store_for(warm, store)
+        except OSError:  # gone already: the first job opens its own
+            store = opened = None
+    conn.send(READY)
     while True:
         try:
             snapshot, job = conn.recv()
@@ -119,6 +136,15 @@ def serve(
         except Exception as exc:  # never a traceback to the client; the kind is enough
             conn.send(("error", StoreError(f"the query failed ({type(exc).__name__})"), copy))
         replica.free_stale()  # after answering, so no job waits for it
+
+
+def worker_memory(memory_mb: int, workers: int) -> int:
+    """Bytes each query worker may use: ``memory_mb``, or for 0 an equal share of half the
+    machine's memory."""
+    if memory_mb > 0:
+        return memory_mb << 20
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return int(total // (2 * workers))
 
 
 def _answer(store: ox.Store, job: QueryJob | StoreTask) -> object:
@@ -229,14 +255,84 @@ class Replica:
         try:
             if not _holds_at_most(on_disk, self._max_quads):
                 return None
-            return _copy_store(on_disk, lambda: self._is_wanted(snapshot))
+            wanted = functools.partial(self._is_wanted, snapshot)
+            return copy_store(on_disk, wanted, Path(snapshot) / SHARED_DUMP)
         except Exception:
             return None
 
 
-def _copy_store(on_disk: ox.Store, wanted: Callable[[], bool]) -> ox.Store:
+def copy_store(
+    on_disk: ox.Store, wanted: Callable[[], bool], shared: Path | None = None
+) -> ox.Store:
+    """An in-memory copy of ``on_disk``; raises :class:`_CopyStopped` once ``wanted()`` turns
+    false.
+
+    With ``shared``, a file in the snapshot's directory, one dump serves every worker: the
+    first to lock it dumps the snapshot into it while loading its own copy from the same
+    stream; the others wait for it (answering from disk meanwhile) and load it. At a million
+    triples the dump is 16 of a copy's 23 s of CPU, paid once instead of by each worker, and
+    a worker that replaces a killed one finds the dump made. The file lives as long as the
+    snapshot (the pool removes both), about 230 bytes a quad. A copier killed while dumping
+    leaves only a partial file of its own, and its lock goes with it: the next one dumps.
+    """
+    if shared is None:
+        return _dump_and_load(on_disk, wanted, None)
+    try:
+        lock = shared.with_name(shared.name + ".lock").open("ab")
+    except OSError:  # a snapshot we may not write beside: each copy dumps on its own
+        return _dump_and_load(on_disk, wanted, None)
+    with lock:
+        while not _locked(lock):  # another worker is dumping: wait for its file
+            if not wanted():
+                raise _CopyStopped
+            time.sleep(_LOCK_POLL_S)
+        if not shared.exists():
+            partial = shared.with_name(f"{shared.name}.{os.getpid()}.partial")
+            try:
+                with partial.open("wb") as out:
+                    copy = _dump_and_load(on_disk, wanted, out)
+                os.replace(partial, shared)
+            finally:
+                partial.unlink(missing_ok=True)
+            return copy
+    copy = ox.Store()  # the lock is released: the others may load the dump at the same time
+    with shared.open("rb") as dump:
+        source = cast(IO[bytes], _Checked(dump, wanted))
+        copy.load(source, format=ox.RdfFormat.N_QUADS, lenient=True)
+    return copy
+
+
+SHARED_DUMP = "jixiao-replica.nq"  # the snapshot's dump its workers share, in its directory
+_LOCK_POLL_S = 0.2
+
+
+def _locked(lock: IO[bytes]) -> bool:
+    """Whether this process now holds ``lock``'s exclusive lock (released when the file is
+    closed, or the process ends)."""
+    try:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+class _Checked:
+    """A file read by a load that stops (:class:`_CopyStopped`) once ``wanted()`` turns false."""
+
+    def __init__(self, source: IO[bytes], wanted: Callable[[], bool]) -> None:
+        self._source, self._wanted = source, wanted
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._wanted():
+            raise _CopyStopped
+        return self._source.read(size)
+
+
+def _dump_and_load(
+    on_disk: ox.Store, wanted: Callable[[], bool], tee: IO[bytes] | None
+) -> ox.Store:
     """An in-memory copy of ``on_disk``, streamed as N-Quads from its dump (in a thread of
-    its own) into one load; raises :class:`_CopyStopped` once ``wanted()`` turns false.
+    its own, which also writes the dump to ``tee``) into one load.
 
     One dump and one load, not a load per graph: a load renames blank nodes, consistently
     within itself only. The load is lenient (IRIs and literals not checked again: the dump
@@ -244,7 +340,7 @@ def _copy_store(on_disk: ox.Store, wanted: Callable[[], bool]) -> ox.Store:
     itself, reading RocksDB, takes 11 s). Both run natively without the GIL between chunks
     of a few kB, so the worker's query goes on meanwhile, and the copy stops within a chunk.
     """
-    pipe = _Pipe(wanted)
+    pipe = _Pipe(wanted, tee)
     dumper = threading.Thread(target=pipe.fill, args=(on_disk,), name="jixiao-dump", daemon=True)
     dumper.start()
     copy = ox.Store()
@@ -264,7 +360,8 @@ class _Pipe:
     """N-Quads from a store's dump (one thread) to a store's load (another), with at most
     about a megabyte in between; either side stops both."""
 
-    def __init__(self, wanted: Callable[[], bool]) -> None:
+    def __init__(self, wanted: Callable[[], bool], tee: IO[bytes] | None = None) -> None:
+        self._tee = tee  # where the dump is written too
         self._chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=128)  # None: the end
         self._wanted = wanted
         self._stopped = threading.Event()
@@ -282,6 +379,8 @@ class _Pipe:
             self._stopped.set()  # the reader stops too: a cut dump must not load as whole
 
     def write(self, data: bytes) -> int:
+        if self._tee is not None:
+            self._tee.write(data)
         self._put(bytes(data))
         return len(data)
 

@@ -347,13 +347,14 @@ def _replicas(samples: Samples) -> dict[str, int]:
 @pytest.mark.slow
 async def test_replica_states_follow_the_copies_and_the_writes(disk: Path) -> None:
     async with app_client(_disk(disk, query_workers=1)) as client:
-        assert _replicas(await scrape(client)) == {"off": 1}  # no query yet: nothing copied
-        assert (await client.get("/sparql", params={"query": PROJECTS})).status_code == 200
+        # The worker copies the store as it starts, before any query names it.
+        assert _replicas(await scrape(client)) in ({"loading": 1}, {"ready": 1})
 
         async def ready() -> bool:
             return _replicas(await scrape(client)) == {"ready": 1}
 
         await until(ready)
+        assert (await client.get("/sparql", params={"query": PROJECTS})).status_code == 200
         update = {"update": "INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> 1 } }"}
         assert (await client.post("/sparql", data=update, headers=AUTH)).status_code == 204
         assert _replicas(await scrape(client)) == {"stale": 1}
@@ -362,8 +363,8 @@ async def test_replica_states_follow_the_copies_and_the_writes(disk: Path) -> No
         assert _replicas(await scrape(client)) in ({"loading": 1}, {"ready": 1})
         await until(ready)
         answered = await scrape(client)
-    assert value(answered, "jixiao_query_answers_total", copy="snapshot") == 2
-    assert value(answered, "jixiao_query_answers_total", copy="replica") == 0
+    assert value(answered, "jixiao_query_answers_total", copy="replica") == 1  # the first
+    assert value(answered, "jixiao_query_answers_total", copy="snapshot") == 1  # after the write
 
 
 @pytest.mark.slow

@@ -12,7 +12,8 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 from support.sync_app import service
 
-from jixiao.service.query.runner import WorkerPool, worker_memory
+from jixiao.service.query.runner import WorkerPool
+from jixiao.service.query.worker import worker_memory
 
 PROJECTS = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
