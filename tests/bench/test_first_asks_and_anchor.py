@@ -17,6 +17,7 @@ from jixiao.service.bench.first_asks import bench_first_asks, render_first_asks
 from jixiao.service.bench.mixed import API_QUESTIONS
 from jixiao.service.bench.processes import free_port, running
 from jixiao.service.bench.scale import _await_replicas
+from jixiao.service.bench.warmup import render_warmup
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +60,8 @@ def test_the_anchor_times_every_query_on_the_three_and_says_what_was_cut(
     store: Path, tmp_path: Path
 ) -> None:
     _, texts = _site_and_texts(store)
-    run = bench_anchor(store, tmp_path, texts, _wait, runs=1, env={"JIXIAO_MAX_ROWS": "50"})
+    env = {"JIXIAO_MAX_ROWS": "50"}
+    run = bench_anchor(store, tmp_path, texts, _wait, runs=1, env=env, warmup_s=8)
     queries = run["queries"]
     assert set(queries) == set(texts)
     for name, q in queries.items():
@@ -73,6 +75,13 @@ def test_the_anchor_times_every_query_on_the_three_and_says_what_was_cut(
     assert run["memory_load_s"] > 0 and not list(tmp_path.glob("*.nq"))  # the dump removed
     table = "\n".join(render_anchor({"seeds": run}))
     assert "| seeds | target-changes | 50 cut (of " in table
+    warmup = run["warmup"]  # jixiao watched from its start, before the timing
+    asks = warmup["asks"]
+    assert asks and {a["query"] for a in asks} <= set(texts)
+    assert all(0 <= a["at"] < 8 and a["jixiao"] > 0 and a["memory"] > 0 for a in asks)
+    assert warmup["replicas_ready_s"] is not None and 0 < warmup["replicas_ready_s"] < 8
+    rendered = "\n".join(render_warmup({"seeds": warmup}, 1.5))
+    assert "| seeds | 0–30 | " in rendered
 
 
 def test_the_wait_for_replicas_ends_soon_when_none_is_coming(store: Path, tmp_path: Path) -> None:
