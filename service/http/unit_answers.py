@@ -150,9 +150,9 @@ async def keep_ready(
             return
         started = time.monotonic()
         try:
+            await _copies_made(runner, REPLICA_WAIT_S)
             years = await _years(runner, settings)
             await _UNITS.ashared(store, "units", lambda: _unit_names(runner, settings))
-            await _copies_made(runner, REPLICA_WAIT_S)
             questions = base_questions(
                 {n: [p.name for p in q.parameters] for n, q in load_queries().items()}, years
             )

@@ -14,7 +14,7 @@ evaluation.
 Oxigraph answers our queries 3–8× faster from memory than from RocksDB, so each worker keeps
 a :class:`Replica`: an in-memory copy of the snapshot its latest job named (or, before any
 job, the one it was started with), made in the background while jobs are answered from disk,
-from one dump of the snapshot its workers share (:func:`copy_store`). A job is answered
+from one dump of the snapshot its workers share (:func:`.copies.copy_store`). A job is answered
 from the replica only when the replica is a finished copy of exactly that job's snapshot, so
 a replica never hides a write; a newer snapshot makes the replica useless at once and
 abandons a copy under way.
@@ -22,25 +22,22 @@ abandons a copy under way.
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import functools
 import math
 import os
-import queue
 import resource
 import signal
-import sys
 import threading
-import time
-from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, Protocol, cast
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from jixiao.ingest.errors import JixiaoError
 from jixiao.service.errors import QueryMemoryLimit, StoreError
+from jixiao.service.query.copies import SHARED_DUMP, copy_store, holds_at_most, lower_priority
 from jixiao.service.query.egress import seal_thread
 from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
 from jixiao.service.store.base import QueryResult, query_store
@@ -48,10 +45,12 @@ from jixiao.service.store.base import QueryResult, query_store
 __all__ = [
     "READY",
     "REPLICA_OFF",
+    "REPLICA_READY",
     "REPLICA_STATES",
     "Replica",
     "StateCell",
     "StoreTask",
+    "await_ready",
     "serve",
     "worker_memory",
 ]
@@ -147,6 +146,20 @@ def worker_memory(memory_mb: int, workers: int) -> int:
     return int(total // (2 * workers))
 
 
+_STARTUP_SECONDS = 60.0  # the most a fresh worker is waited for (seconds under load)
+
+
+def await_ready(conn: Connection) -> None:
+    """Wait until the worker at the other end of ``conn`` says it has started (its
+    ``READY``), so no job of a client waits for its imports: under CPU load a worker takes
+    seconds to start, longer than a short time limit. One that dies or stays silent is left
+    to fail its first job."""
+    with contextlib.suppress(EOFError, OSError):
+        if conn.poll(_STARTUP_SECONDS):
+            message = conn.recv()
+            assert message == READY, message
+
+
 def _answer(store: ox.Store, job: QueryJob | StoreTask) -> object:
     return _run(store, job) if isinstance(job, QueryJob) else job.answer(store)
 
@@ -219,7 +232,7 @@ class Replica:
             self._changed.notify()
 
     def _copy_wanted(self) -> None:
-        _lower_priority()  # queries first: the copy takes what CPU they leave
+        lower_priority()  # queries first: the copy takes what CPU they leave
         tried: str | None = None
         while True:
             with self._changed:
@@ -253,199 +266,9 @@ class Replica:
         """A copy of ``on_disk``, or None: too large, abandoned, or failed (then the job
         goes on being answered from disk, which reports its own errors)."""
         try:
-            if not _holds_at_most(on_disk, self._max_quads):
+            if not holds_at_most(on_disk, self._max_quads):
                 return None
             wanted = functools.partial(self._is_wanted, snapshot)
             return copy_store(on_disk, wanted, Path(snapshot) / SHARED_DUMP)
         except Exception:
             return None
-
-
-def copy_store(
-    on_disk: ox.Store, wanted: Callable[[], bool], shared: Path | None = None
-) -> ox.Store:
-    """An in-memory copy of ``on_disk``; raises :class:`_CopyStopped` once ``wanted()`` turns
-    false.
-
-    With ``shared``, a file in the snapshot's directory, one dump serves every worker: the
-    first to lock it dumps the snapshot into it while loading its own copy from the same
-    stream; the others wait for it (answering from disk meanwhile) and load it. At a million
-    triples the dump is 16 of a copy's 23 s of CPU, paid once instead of by each worker, and
-    a worker that replaces a killed one finds the dump made. The file lives as long as the
-    snapshot (the pool removes both), about 230 bytes a quad. A copier killed while dumping
-    leaves only a partial file of its own, and its lock goes with it: the next one dumps.
-    """
-    if shared is None:
-        return _dump_and_load(on_disk, wanted, None)
-    try:
-        lock = shared.with_name(shared.name + ".lock").open("ab")
-    except OSError:  # a snapshot we may not write beside: each copy dumps on its own
-        return _dump_and_load(on_disk, wanted, None)
-    with lock:
-        while not _locked(lock):  # another worker is dumping: wait for its file
-            if not wanted():
-                raise _CopyStopped
-            time.sleep(_LOCK_POLL_S)
-        if not shared.exists():
-            partial = shared.with_name(f"{shared.name}.{os.getpid()}.partial")
-            try:
-                with partial.open("wb") as out:
-                    copy = _dump_and_load(on_disk, wanted, out)
-                os.replace(partial, shared)
-            finally:
-                partial.unlink(missing_ok=True)
-            return copy
-    copy = ox.Store()  # the lock is released: the others may load the dump at the same time
-    with shared.open("rb") as dump:
-        source = cast(IO[bytes], _Checked(dump, wanted))
-        copy.load(source, format=ox.RdfFormat.N_QUADS, lenient=True)
-    return copy
-
-
-SHARED_DUMP = "jixiao-replica.nq"  # the snapshot's dump its workers share, in its directory
-_LOCK_POLL_S = 0.2
-
-
-def _locked(lock: IO[bytes]) -> bool:
-    """Whether this process now holds ``lock``'s exclusive lock (released when the file is
-    closed, or the process ends)."""
-    try:
-        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-class _Checked:
-    """A file read by a load that stops (:class:`_CopyStopped`) once ``wanted()`` turns false."""
-
-    def __init__(self, source: IO[bytes], wanted: Callable[[], bool]) -> None:
-        self._source, self._wanted = source, wanted
-
-    def read(self, size: int = -1) -> bytes:
-        if not self._wanted():
-            raise _CopyStopped
-        return self._source.read(size)
-
-
-def _dump_and_load(
-    on_disk: ox.Store, wanted: Callable[[], bool], tee: IO[bytes] | None
-) -> ox.Store:
-    """An in-memory copy of ``on_disk``, streamed as N-Quads from its dump (in a thread of
-    its own, which also writes the dump to ``tee``) into one load.
-
-    One dump and one load, not a load per graph: a load renames blank nodes, consistently
-    within itself only. The load is lenient (IRIs and literals not checked again: the dump
-    is Oxigraph's own), a third faster (at a million triples 5.4 → 3.6 s of CPU; the dump
-    itself, reading RocksDB, takes 11 s). Both run natively without the GIL between chunks
-    of a few kB, so the worker's query goes on meanwhile, and the copy stops within a chunk.
-    """
-    pipe = _Pipe(wanted, tee)
-    dumper = threading.Thread(target=pipe.fill, args=(on_disk,), name="jixiao-dump", daemon=True)
-    dumper.start()
-    copy = ox.Store()
-    try:
-        copy.load(cast(IO[bytes], pipe), format=ox.RdfFormat.N_QUADS, lenient=True)
-    finally:
-        pipe.stop()
-        dumper.join()
-    return copy
-
-
-class _CopyStopped(Exception):
-    """A copy of a store stopped before its end: no longer wanted, or its dump failed."""
-
-
-class _Pipe:
-    """N-Quads from a store's dump (one thread) to a store's load (another), with at most
-    about a megabyte in between; either side stops both."""
-
-    def __init__(self, wanted: Callable[[], bool], tee: IO[bytes] | None = None) -> None:
-        self._tee = tee  # where the dump is written too
-        self._chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=128)  # None: the end
-        self._wanted = wanted
-        self._stopped = threading.Event()
-        self._chunk = b""
-        self._at = 0
-        self._ended = False
-
-    def fill(self, source: ox.Store) -> None:
-        """Dump ``source`` into the pipe (the dumping thread's work)."""
-        _lower_priority()
-        try:
-            source.dump(cast(IO[bytes], self), format=ox.RdfFormat.N_QUADS)
-            self._put(None)
-        except Exception:
-            self._stopped.set()  # the reader stops too: a cut dump must not load as whole
-
-    def write(self, data: bytes) -> int:
-        if self._tee is not None:
-            self._tee.write(data)
-        self._put(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def read(self, size: int = -1) -> bytes:
-        while self._at == len(self._chunk):
-            if self._ended:
-                return b""
-            chunk = self._get()
-            if chunk is None:
-                self._ended = True
-                return b""
-            self._chunk, self._at = chunk, 0
-        end = len(self._chunk) if size < 0 else self._at + size
-        data = self._chunk[self._at : end]
-        self._at += len(data)
-        return data
-
-    def stop(self) -> None:
-        self._stopped.set()
-
-    def _put(self, item: bytes | None) -> None:
-        while self._running():
-            try:
-                self._chunks.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                pass
-        raise _CopyStopped
-
-    def _get(self) -> bytes | None:
-        while self._running():
-            try:
-                return self._chunks.get(timeout=0.1)
-            except queue.Empty:
-                pass
-        raise _CopyStopped
-
-    def _running(self) -> bool:
-        return not self._stopped.is_set() and self._wanted()
-
-
-# The default graph, then the named graphs: each counted no further than LIMIT.
-_COUNT = "SELECT (COUNT(*) AS ?n) {{ SELECT * {{ {pattern} }} LIMIT {limit} }}"
-
-
-def _holds_at_most(store: ox.Store, limit: int) -> bool:
-    """Whether ``store`` holds at most ``limit`` quads, counted by SPARQL (natively, without
-    the GIL, unlike ``len``) and only as far as ``limit + 1``."""
-    counted = 0
-    for pattern in ("?s ?p ?o", "GRAPH ?g { ?s ?p ?o }"):
-        solutions = store.query(_COUNT.format(pattern=pattern, limit=int(limit) + 1 - counted))
-        assert isinstance(solutions, ox.QuerySolutions)
-        n = next(solutions)["n"]
-        assert isinstance(n, ox.Literal)
-        counted += int(n.value)
-        if counted > limit:
-            return False
-    return True
-
-
-def _lower_priority() -> None:
-    """Run the calling thread at the lowest CPU priority (Linux, where threads have their
-    own nice value; elsewhere it would renice the whole process, so nothing happens)."""
-    if sys.platform == "linux":
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)

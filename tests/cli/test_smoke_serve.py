@@ -35,8 +35,9 @@ def test_serve_answers_over_http(jixiao_server: Server) -> None:
 
 
 def test_serve_answers_from_in_memory_replicas_once_copied(jixiao_server: Server) -> None:
-    """The workers copy the store into memory in the background; once a copy is done the
-    same query is answered from it, with the same answer as from disk."""
+    """The workers copy the store into memory in the background as they start; once a copy
+    is done queries are answered from it (the same answers as from disk: the runner's
+    tests compare them)."""
     query = "SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} # run {}"
     answers: set[str] = set()
     with httpx.Client(base_url=jixiao_server.url, timeout=10) as client:
@@ -51,5 +52,4 @@ def test_serve_answers_from_in_memory_replicas_once_copied(jixiao_server: Server
             time.sleep(0.2)
         answered = client.get("/healthz").json()["answeredFrom"]
     assert answered.get("replica", 0) > 0, answered
-    assert answered.get("snapshot", 0) > 0  # the first answers came from disk
     assert len(answers) == 1
