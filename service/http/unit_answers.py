@@ -11,7 +11,7 @@ query runner as before. One question at a time: the warming holds at most one qu
 and its queries pass through the runner's queue like any other. Over query workers it first
 waits (:data:`REPLICA_WAIT_S` at most) for the copies of the store they are making in memory:
 from RocksDB its questions take 3-8x longer, and at a million triples they took one worker's
-core for two minutes, in which the copies, made at the lowest CPU priority, starved while
+core for two minutes, in which the copies (then made at the lowest CPU priority) starved while
 clients were answered from disk.
 
 Over a store without write generations (a remote endpoint, written to behind our back)

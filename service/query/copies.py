@@ -14,7 +14,6 @@ import contextlib
 import fcntl
 import os
 import queue
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-__all__ = ["SHARED_DUMP", "CopyStopped", "copy_store", "holds_at_most", "lower_priority"]
+__all__ = ["SHARED_DUMP", "CopyStopped", "copy_store", "holds_at_most"]
 
 SHARED_DUMP = "jixiao-replica.nq"  # the snapshot's dump its workers share, in its directory
 _POLL_S = 0.05  # how often a follower looks again for more of the dump, or its maker
@@ -211,7 +210,6 @@ class _Pipe:
 
     def fill(self, source: ox.Store) -> None:
         """Dump ``source`` into the pipe (the dumping thread's work)."""
-        lower_priority()
         try:
             source.dump(cast(IO[bytes], self), format=ox.RdfFormat.N_QUADS)
             self._put(None)
@@ -282,10 +280,3 @@ def holds_at_most(store: ox.Store, limit: int) -> bool:
         if counted > limit:
             return False
     return True
-
-
-def lower_priority() -> None:
-    """Run the calling thread at the lowest CPU priority (Linux, where threads have their
-    own nice value; elsewhere it would renice the whole process, so nothing happens)."""
-    if sys.platform == "linux":
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)

@@ -89,7 +89,7 @@ class _Worker:
 # How long (seconds after it started) a query whose client has gone may still run in its
 # worker before the worker is killed. Killing is not free: the fresh worker answers from disk
 # (3–8× slower) until it has copied its replica again, 3 s at 100k triples and 8–19 s at 1M,
-# at the lowest CPU priority. A query that ends within this time keeps its worker and its
+# from the shared dump. A query that ends within this time keeps its worker and its
 # replica; one still running then is likely to run much longer (see the README's figures).
 ABANDONED_GRACE = 1.0
 _NOTICE_SECONDS = 0.05  # how soon a running call notices that its client has gone

@@ -37,7 +37,7 @@ import pyoxigraph as ox
 
 from jixiao.ingest.errors import JixiaoError
 from jixiao.service.errors import QueryMemoryLimit, StoreError
-from jixiao.service.query.copies import SHARED_DUMP, copy_store, holds_at_most, lower_priority
+from jixiao.service.query.copies import SHARED_DUMP, copy_store, holds_at_most
 from jixiao.service.query.egress import seal_thread
 from jixiao.service.query.evaluation import Answer, QueryJob, evaluate
 from jixiao.service.store.base import QueryResult, query_store
@@ -232,7 +232,6 @@ class Replica:
             self._changed.notify()
 
     def _copy_wanted(self) -> None:
-        lower_priority()  # queries first: the copy takes what CPU they leave
         tried: str | None = None
         while True:
             with self._changed:
