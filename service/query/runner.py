@@ -59,6 +59,7 @@ from jixiao.service.query.worker import (
     StateCell,
     StoreTask,
     await_ready,
+    death,
     serve,
     worker_memory,
 )
@@ -166,7 +167,7 @@ class WorkerPool:
     def start(self) -> None:
         """Spawn the workers and take the first snapshot (blocking; call off the loop)."""
         self._current_snapshot()
-        workers = [self._spawn() for _ in range(self._size)]
+        workers = [w for w in (self._spawn() for _ in range(self._size)) if w is not None]
         for worker in workers:
             await_ready(worker.conn)
         with self._lock:
@@ -231,7 +232,7 @@ class WorkerPool:
             raise QueryMemoryLimit(self._over_memory())
         self._metrics.worker_deaths.inc()
         raise WorkerDied(
-            f"the query worker died ({_death(value)}) while evaluating this query; it was "
+            f"the query worker died ({death(value)}) while evaluating this query; it was "
             "replaced, and the query was not answered"
         )
 
@@ -349,6 +350,8 @@ class WorkerPool:
         if closed:
             return
         fresh = self._spawn()
+        if fresh is None:  # closed while it started
+            return
         await_ready(fresh.conn)  # a job given to it sooner would wait for its start-up
         self._metrics.worker_restarts.inc()
         with self._returned:
@@ -356,8 +359,9 @@ class WorkerPool:
             self._returned.notify()
             self._prune()
 
-    def _spawn(self) -> _Worker:
-        """A new worker, copying the current snapshot (if it is the store as it is) at once."""
+    def _spawn(self) -> _Worker | None:
+        """A new worker, copying the current snapshot (if it is the store as it is) at once;
+        ``None`` if the pool closed while it started (it is stopped then)."""
         parent, child = self._context.Pipe()
         replica = self._context.Value("b", REPLICA_OFF, lock=False)
         args = (child, self._replica_max_triples, self._sealed, self._memory, replica)
@@ -374,6 +378,11 @@ class WorkerPool:
             self._all.add(worker)
         process.start()
         child.close()
+        with self._lock:
+            closed = self._closed  # close() skipped it if it had not started yet
+        if closed:
+            _stop(worker)
+            return None
         return worker
 
     def _current_snapshot(self, reader: _Worker | None = None) -> Path:
@@ -443,27 +452,23 @@ class WorkerPool:
             self._closed = True
             workers = list(self._all)
         for worker in workers:
-            with contextlib.suppress(OSError):
-                worker.conn.close()
-            worker.process.kill()
-            worker.process.join(timeout=5)
+            if worker.process.pid is not None:  # one still starting stops itself
+                _stop(worker)
         self._threads.shutdown(wait=False, cancel_futures=True)
         self._task_threads.shutdown(wait=False, cancel_futures=True)
         self._updates.close()
         shutil.rmtree(self._root, ignore_errors=True)
 
 
+def _stop(worker: _Worker) -> None:
+    with contextlib.suppress(OSError):
+        worker.conn.close()
+    worker.process.kill()
+    worker.process.join(timeout=5)
+
+
 class WorkerDied(StoreError):
     """A query worker process ended while it evaluated a query (HTTP 503)."""
-
-
-def _death(exitcode: object) -> str:
-    """How a worker process ended, in words: ``killed by SIGSEGV``, ``exit code 1``."""
-    if isinstance(exitcode, int) and exitcode < 0:
-        with contextlib.suppress(ValueError):
-            return f"killed by {signal.Signals(-exitcode).name}"
-        return f"killed by signal {-exitcode}"
-    return f"exit code {exitcode}"
 
 
 def open_runner(

@@ -109,7 +109,11 @@ def serve(
             replica.store_for(warm, store)
         except OSError:  # gone already: the first job opens its own
             store = opened = None
-    conn.send(READY)
+    try:
+        conn.send(READY)
+    except OSError:  # the pool closed while we started
+        replica.close()
+        return
     while True:
         try:
             snapshot, job = conn.recv()
@@ -271,3 +275,12 @@ class Replica:
             return copy_store(on_disk, wanted, Path(snapshot) / SHARED_DUMP)
         except Exception:
             return None
+
+
+def death(exitcode: object) -> str:
+    """How a worker process ended, in words: ``killed by SIGSEGV``, ``exit code 1``."""
+    if isinstance(exitcode, int) and exitcode < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-exitcode).name}"
+        return f"killed by signal {-exitcode}"
+    return f"exit code {exitcode}"

@@ -307,3 +307,46 @@ async def test_from_in_the_query_overrides_the_union_default_graph() -> None:
             )
             counts.append(answer.json()["results"]["bindings"][0]["n"]["value"])
     assert counts == ["2", "1", "2"]
+
+
+def test_closing_while_a_worker_is_starting_stops_it_too(
+    store_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker replacing a killed one starts on a thread of its own; the service closing
+    meanwhile neither fails on the process not started yet nor leaves it running."""
+    import threading
+    from multiprocessing.context import SpawnProcess
+
+    pool = WorkerPool(EmbeddedStore(store_copy), workers=1, queue=0)
+    launch = SpawnProcess._Popen
+    starting, go_on = threading.Event(), threading.Event()
+    started: list[SpawnProcess] = []
+
+    def slow(process: SpawnProcess) -> object:
+        starting.set()
+        go_on.wait(10)
+        started.append(process)
+        return launch(process)
+
+    monkeypatch.setattr(SpawnProcess, "_Popen", staticmethod(slow))
+    failures: list[BaseException] = []
+
+    def close() -> None:
+        try:
+            pool.close()
+        except BaseException as error:  # the test reports it
+            failures.append(error)
+
+    spawner = threading.Thread(target=pool._spawn)
+    spawner.start()
+    assert starting.wait(10)
+    closer = threading.Thread(target=close)
+    closer.start()
+    closer.join(10)
+    go_on.set()
+    spawner.join(10)
+    assert not failures
+    assert started
+    for process in started:
+        process.join(5)
+        assert not process.is_alive()
