@@ -22,7 +22,14 @@ from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, SKOS, VOID
 from jixiao.ontology import JXC, ONTOLOGY_IRI, PREFIXES
 from jixiao.service.store.base import Store
 
-__all__ = ["GraphInfo", "dataset_description", "dump_chunks", "graphs"]
+__all__ = [
+    "DatasetCounts",
+    "GraphInfo",
+    "dataset_counts",
+    "dataset_description",
+    "dump_chunks",
+    "graphs",
+]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
@@ -95,8 +102,31 @@ def _distribution(graph: Graph, node: URIRef, url: str) -> None:
     graph.add((node, DCAT.compressFormat, IANA["application/gzip"]))
 
 
-def dataset_description(store: Store, site: str, base: str) -> Graph:
-    """The VoID + DCAT description of ``store`` as served at ``site`` (ending in ``/``)."""
+@dataclass(frozen=True, slots=True)
+class DatasetCounts:
+    """What a description counts in the store: its named graphs (:func:`graphs`) and the
+    entities of each jixiao class, by class IRI."""
+
+    graphs: tuple[GraphInfo, ...]
+    classes: tuple[tuple[str, int], ...]
+
+
+def dataset_counts(store: Store) -> DatasetCounts:
+    """Count the graphs and the classes' entities of ``store`` (reads the whole store)."""
+    classes = []
+    for row in _rows(store, _CLASSES):
+        cls, count = _value(row["class"]), _value(row["n"])
+        if cls and count:
+            classes.append((cls, int(count)))
+    return DatasetCounts(tuple(graphs(store)), tuple(classes))
+
+
+def dataset_description(
+    store: Store, site: str, base: str, counts: DatasetCounts | None = None
+) -> Graph:
+    """The VoID + DCAT description of ``store`` as served at ``site`` (ending in ``/``),
+    from ``counts`` if given (else counted now)."""
+    counts = counts or dataset_counts(store)
     here = f"{site}.well-known/void#"
     dataset, service = URIRef(here + "dataset"), URIRef(here + "sparql")
     dump = f"{site}dumps/dataset.nq.gz"
@@ -104,7 +134,7 @@ def dataset_description(store: Store, site: str, base: str) -> Graph:
     for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("sd", SD)):
         g.bind(prefix, ns)
     g.bind("jx", Namespace(JX))
-    found = graphs(store)
+    found = counts.graphs
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, RDF.type, DCAT.Dataset))
     g.add((dataset, DCTERMS.title, Literal("jixiao: project performance targets", lang="en")))
@@ -133,13 +163,11 @@ def dataset_description(store: Store, site: str, base: str) -> Graph:
     g.add((service, DCAT.endpointURL, URIRef(f"{site}sparql")))
     g.add((service, DCAT.servesDataset, dataset))
     g.add((dataset, DCAT.accessService, service))
-    for row in _rows(store, _CLASSES):
-        cls, count = _value(row["class"]), _value(row["n"])
-        if cls and count:
-            partition = URIRef(here + "class-" + cls[len(JX) :])
-            g.add((dataset, VOID.classPartition, partition))
-            g.add((partition, VOID["class"], URIRef(cls)))
-            g.add((partition, VOID.entities, Literal(int(count), datatype=XSD.integer)))
+    for cls, count in counts.classes:
+        partition = URIRef(here + "class-" + cls[len(JX) :])
+        g.add((dataset, VOID.classPartition, partition))
+        g.add((partition, VOID["class"], URIRef(cls)))
+        g.add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
     for info in found:
         name = _subset_name(info.iri, base)
         subset = URIRef(here + name)

@@ -116,7 +116,27 @@ def held(app: FastAPI) -> Held:
     )
 
 
-AppSettings = Annotated[Settings, Depends(settings_of)]
-AppStore = Annotated[Store, Depends(store_of)]
-AppQueries = Annotated[QueryRunner, Depends(queries_of)]
-AppComputing = Annotated[anyio.CapacityLimiter, Depends(computing_of)]
+# As dependencies, the getters above in coroutines: FastAPI runs a dependency that is a plain
+# function in its thread pool, a hop there and back for reading an attribute.
+
+
+async def _settings(request: Request) -> Settings:
+    return settings_of(request)
+
+
+async def _store(request: Request) -> Store:
+    return store_of(request)
+
+
+async def _queries(request: Request) -> QueryRunner:
+    return queries_of(request)
+
+
+async def _computing(request: Request) -> anyio.CapacityLimiter:
+    return computing_of(request)
+
+
+AppSettings = Annotated[Settings, Depends(_settings)]
+AppStore = Annotated[Store, Depends(_store)]
+AppQueries = Annotated[QueryRunner, Depends(_queries)]
+AppComputing = Annotated[anyio.CapacityLimiter, Depends(_computing)]

@@ -16,12 +16,18 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
-from jixiao.service.answers.void import dataset_description, dump_chunks
+from jixiao.service.answers.void import (
+    DatasetCounts,
+    dataset_counts,
+    dataset_description,
+    dump_chunks,
+)
 from jixiao.service.formats import rdflib_name
 from jixiao.service.http.negotiation import negotiate
 from jixiao.service.http.state import AppSettings, AppStore, settings_of, store_of
 from jixiao.service.http.templating import error_response
 from jixiao.service.store.base import Store
+from jixiao.service.store.cache import StoreCache
 
 __all__ = ["router"]
 
@@ -29,6 +35,11 @@ router = APIRouter(tags=["dataset"])
 
 
 _OFFERS = ("text/turtle", "application/ld+json", "application/n-triples")
+# Kept until the store's next write, computed once however many ask at once: the counts read
+# the whole store (2.9 s at a million triples), and anyone may ask. A description is kept
+# per site it was asked at (the Host header) and format; a new site costs only its writing.
+_COUNTS: StoreCache[DatasetCounts] = StoreCache(1, name="void-counts")
+_DESCRIPTIONS: StoreCache[bytes] = StoreCache(16, name="void")
 
 
 def _site(request: Request) -> str:
@@ -43,13 +54,14 @@ async def void(request: Request, store: AppStore, settings: AppSettings) -> Resp
         offered = ", ".join(_OFFERS)
         message = f"no representation fits Accept; offered: {offered}"
         return error_response(request, 406, "NotAcceptable", message, {"Vary": "Accept"})
-    base = settings.base_iri
+    base, site = settings.base_iri, _site(request)
+    counts = await _COUNTS.aget(store, "counts", lambda: dataset_counts(store))
 
     def build() -> bytes:
-        graph = dataset_description(store, _site(request), base)
+        graph = dataset_description(store, site, base, counts)
         return graph.serialize(format=rdflib_name(media) or "turtle", encoding="utf-8")
 
-    body = await run_in_threadpool(build)
+    body = await _DESCRIPTIONS.aget(store, (site, media), build)
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 
 
