@@ -14,6 +14,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
@@ -29,6 +30,7 @@ __all__ = [
     "dataset_description",
     "dump_chunks",
     "graphs",
+    "write_dump",
 ]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -203,6 +205,18 @@ def dump_chunks(store: Store, graph: str | None) -> Iterator[bytes]:
             yield gzip.compress("".join(buffered).encode("utf-8"))
             buffered, size = [], 0
     yield gzip.compress("".join(buffered).encode("utf-8")) + gzip.flush()
+
+
+def write_dump(store: Store, graph: str | None, path: Path) -> None:
+    """:func:`dump_chunks` into ``path``, written beside it and renamed once whole."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("wb") as out:
+            for chunk in dump_chunks(store, graph):
+                out.write(chunk)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _nquads(store: Store, graph: str | None) -> Iterator[str]:
