@@ -28,7 +28,9 @@ __all__ = [
     "Description",
     "Link",
     "PageTask",
+    "Queries",
     "Term",
+    "UnionQueries",
     "checked_iri",
     "describe",
     "natural_key",
@@ -428,7 +430,7 @@ class PageTask:
     language: str = "en"
 
     def answer(self, store: ox.Store) -> Description | bytes | None:
-        return self.over(_Union(store))
+        return self.over(UnionQueries(store))
 
     def over(self, store: Queries) -> Description | bytes | None:
         """The answer over a jixiao store (or anything that queries the union)."""
@@ -438,7 +440,7 @@ class PageTask:
         return description if description.exists else None
 
 
-class _Union:
+class UnionQueries:
     """A pyoxigraph store queried as jixiao queries it: the default graph is the union."""
 
     __slots__ = ("_store",)

@@ -10,16 +10,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
+from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from jixiao.ingest.errors import UsageError
-from jixiao.service.answers.canned import Value, load_queries, run_canned
+from jixiao.service.answers.canned import Value
+from jixiao.service.answers.series import SeriesFacts, SeriesTask
 from jixiao.service.http import templating as pages
 from jixiao.service.http.i18n import N_
-from jixiao.service.http.state import AppSettings, AppStore
+from jixiao.service.http.state import paging_of, queries_of, settings_of, store_of
+from jixiao.service.query.runner import WorkerPool
+from jixiao.service.store.cache import StoreCache
 
 __all__ = ["router"]
 
@@ -64,28 +67,34 @@ def chart(amounts: Sequence[tuple[Value, float]], width: int = 360, height: int 
     return bars
 
 
+# Kept until the store's next write: made once however many ask (the pages of every
+# language are written from it).
+_FACTS: StoreCache[SeriesFacts | None] = StoreCache(1024, name="series")
+
+
 @router.get("/series/{unit}/{key}", response_class=HTMLResponse)
-def series_page(
-    request: Request, unit: str, key: str, settings: AppSettings, store: AppStore
-) -> Response:
+async def series_page(request: Request, unit: str, key: str) -> Response:
     """A series: its projects year by year, a chart of its amounts, its target changes."""
     if not _SEGMENT.fullmatch(unit) or not _KEY.fullmatch(key):
         raise UsageError("not a series address: /series/{12 hex digits}/{key}")
+    settings, store = settings_of(request), store_of(request)
+    runner, paging = queries_of(request), paging_of(request)
     iri = f"{settings.base_iri}series/{unit}/{key}"
-    queries = load_queries()
-    projects = run_canned(store, queries["series-projects"], {"series": iri}).rows
-    if not projects:
+    task = SeriesTask(iri)
+
+    async def produce() -> SeriesFacts | None:
+        # As the linked-data pages: in a query worker while one holds a replica of the
+        # on-disk store, else in one of the pages' threads here.
+        if isinstance(runner, WorkerPool) and runner.replica_states()["ready"]:
+            found = await runner.run_task(task, settings.query_timeout)
+            assert found is None or isinstance(found, SeriesFacts)
+            return found
+        return await to_thread.run_sync(task.over, store, limiter=paging)
+
+    facts = await _FACTS.ashared(store, iri, produce)
+    if facts is None:
         return pages.error_response(request, 404, "NotFound", f"no such series: {iri}")
-    years = sorted({int(str(p["year"])) for p in projects})
-    totals = [
-        (y, float(sum(float(str(p["amountTotal"] or 0)) for p in projects if p["year"] == y)))
-        for y in years
-    ]
-    changes = []
-    for year_a, year_b in pairwise(years):
-        values = {"yearA": year_a, "yearB": year_b, "unitName": projects[0]["unitName"]}
-        rows = run_canned(store, queries["target-changes"], values).rows
-        changes += [r for r in rows if r["series"] == iri]
+    projects = facts.projects
     return pages.render(
         request,
         "series.html",
@@ -93,7 +102,7 @@ def series_page(
         iri=iri,
         unit_name=projects[0]["unitName"],
         projects=projects,
-        bars=chart(totals),
-        changes=changes,
+        bars=chart(facts.totals),
+        changes=facts.changes,
         change_words=_CHANGE_WORDS,
     )
