@@ -193,12 +193,13 @@ def dataset_description(
     return g
 
 
-def dump_chunks(store: Store, graph: str | None) -> Iterator[bytes]:
-    """The quads of ``graph`` (or of the whole store) as gzip-compressed N-Quads chunks."""
+def dump_chunks(store: Store, graph: str | None, *, trig: bool = False) -> Iterator[bytes]:
+    """The quads of ``graph`` (or of the whole store) as gzip-compressed N-Quads chunks, or
+    with ``trig`` as TriG (each run of quads of one graph in a block of its own)."""
     gzip = zlib.compressobj(6, zlib.DEFLATED, 31)
     buffered: list[str] = []
     size = 0
-    for line in _nquads(store, graph):
+    for line in _trig(store, graph) if trig else _nquads(store, graph):
         buffered.append(line)
         size += len(line)
         if size >= _CHUNK:
@@ -207,12 +208,12 @@ def dump_chunks(store: Store, graph: str | None) -> Iterator[bytes]:
     yield gzip.compress("".join(buffered).encode("utf-8")) + gzip.flush()
 
 
-def write_dump(store: Store, graph: str | None, path: Path) -> None:
+def write_dump(store: Store, graph: str | None, path: Path, *, trig: bool = False) -> None:
     """:func:`dump_chunks` into ``path``, written beside it and renamed once whole."""
     partial = path.with_name(path.name + ".partial")
     try:
         with partial.open("wb") as out:
-            for chunk in dump_chunks(store, graph):
+            for chunk in dump_chunks(store, graph, trig=trig):
                 out.write(chunk)
         partial.replace(path)
     finally:
@@ -222,3 +223,17 @@ def write_dump(store: Store, graph: str | None, path: Path) -> None:
 def _nquads(store: Store, graph: str | None) -> Iterator[str]:
     for quad in store.quads(graph):
         yield f"{quad} .\n"
+
+
+def _trig(store: Store, graph: str | None) -> Iterator[str]:
+    current: object = None
+    for quad in store.quads(graph):
+        name = quad.graph_name
+        if current is None or name != current:
+            if current is not None:
+                yield "}\n"
+            yield "{\n" if isinstance(name, ox.DefaultGraph) else f"{name} {{\n"
+            current = name
+        yield f"{quad.subject} {quad.predicate} {quad.object} .\n"
+    if current is not None:
+        yield "}\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from support.app import WRITE_TOKEN, app_client
 
@@ -62,3 +64,56 @@ async def test_bad_writes(path: str, headers: dict[str, str], body: bytes, statu
         response = await client.put(path, content=body, headers=headers)
     assert response.status_code == status
     assert set(response.json()) == {"error", "message"}
+
+
+async def test_the_whole_dataset_is_written_once_and_sent_without_holding_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The whole dataset is 550 MB of N-Quads at a million triples: it was serialized into
+    memory for every GET, by anyone, any number at once. Now it is written to a
+    compressed file once per state of the store, per format, and sent from it: compressed
+    to a client that takes gzip, else decompressed as it is sent."""
+    import pyoxigraph as ox
+
+    from jixiao.service.answers import void as void_module
+
+    made: list[bool] = []
+    real = void_module.dump_chunks
+
+    def counting(store: object, graph: str | None, *, trig: bool = False) -> Iterator[bytes]:
+        made.append(trig)
+        return real(store, graph, trig=trig)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(void_module, "dump_chunks", counting)
+    nquads, trig = {"accept": "application/n-quads"}, {"accept": "application/trig"}
+    async with app_client(_settings()) as client:
+        body = b"<http://example.org/s> <http://example.org/p> 1 .\n_:b <http://example.org/p> 2 ."
+        assert (await client.put(GRAPH, content=body, headers={**TURTLE, **AUTH})).is_success
+        default = "/store?default"
+        assert (await client.put(default, content=body, headers={**TURTLE, **AUTH})).is_success
+        zipped = await client.get("/store", headers={**nquads, "accept-encoding": "gzip"})
+        plain = await client.get("/store", headers={**nquads, "accept-encoding": "identity"})
+        grouped = await client.get("/store", headers=trig)
+        again = await client.get("/store", headers=trig)
+        head = await client.head("/store", headers=trig)
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert plain.headers["content-type"].startswith("application/n-quads")
+    assert grouped.headers["content-type"].startswith("application/trig")
+    assert head.status_code == 200 and head.content == b""
+    assert again.content == grouped.content
+    assert sorted(made) == [False, True]
+
+    def quads(data: bytes, rdf: ox.RdfFormat) -> set[str]:
+        # blank nodes by their triples' other terms: each parse names them anew
+        return {
+            f"{q.predicate} {q.object} {q.graph_name}"
+            + ("" if isinstance(q.subject, ox.BlankNode) else f" {q.subject}")
+            for q in ox.parse(data, format=rdf)
+        }
+
+    read = quads(plain.content, ox.RdfFormat.N_QUADS)
+    two = '"2"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    assert len(read) > 100 and f"<http://example.org/p> {two} DEFAULT" in read
+    assert read == quads(zipped.content, ox.RdfFormat.N_QUADS)
+    assert read == quads(grouped.content, ox.RdfFormat.TRIG)

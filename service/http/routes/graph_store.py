@@ -21,12 +21,13 @@ import uuid
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response, StreamingResponse
 
 from jixiao.ontology import PREFIXES
 from jixiao.service.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
 from jixiao.service.formats import FORMATS, RDF_FORMATS, by_media
-from jixiao.service.http.bodies import read_body
+from jixiao.service.http.bodies import accepts_gzip, read_body
+from jixiao.service.http.dumps import dump_file, inflated
 from jixiao.service.http.multipart import multipart_parts
 from jixiao.service.http.negotiation import DATASET_OFFERS, format_of, negotiate
 from jixiao.service.http.protocol import check_write_token, parse_iri
@@ -130,8 +131,17 @@ async def _dataset(request: Request, store: Store) -> Response:
         raise NotAcceptable("the whole dataset comes as application/n-quads or application/trig")
     if request.method == "HEAD":
         return Response(b"", media_type=media)
-    payload = await run_in_threadpool(store.dump_dataset, RDF_FORMATS[format_of(media)])
-    return Response(payload, media_type=media, headers={"Vary": "Accept"})
+    fmt = RDF_FORMATS[format_of(media)]
+    path = await dump_file(store, None, trig=fmt is ox.RdfFormat.TRIG)
+    if path is None:  # a remote store's own dump
+        payload = await run_in_threadpool(store.dump_dataset, fmt)
+        return Response(payload, media_type=media, headers={"Vary": "Accept"})
+    # Written once per state of the store, compressed, and never held in memory here.
+    headers = {"Vary": "Accept, Accept-Encoding"}
+    if accepts_gzip(request):
+        headers["Content-Encoding"] = "gzip"
+        return FileResponse(path, media_type=media, headers=headers)
+    return StreamingResponse(inflated(path), media_type=media, headers=headers)
 
 
 async def _serve(request: Request, path: str | None) -> Response:

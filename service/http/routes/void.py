@@ -9,23 +9,14 @@ document's graph) and ``GET /dumps/graph.nq.gz?graph=IRI`` (any named graph).
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import functools
-import hashlib
 import queue
-import shutil
-import tempfile
 import threading
-import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response, StreamingResponse
 
-from jixiao.service.answers import void as described
 from jixiao.service.answers.void import (
     DatasetCounts,
     dataset_counts,
@@ -33,6 +24,7 @@ from jixiao.service.answers.void import (
     dump_chunks,
 )
 from jixiao.service.formats import rdflib_name
+from jixiao.service.http.dumps import dump_file
 from jixiao.service.http.negotiation import negotiate
 from jixiao.service.http.state import AppSettings, AppStore, settings_of, store_of
 from jixiao.service.http.templating import error_response
@@ -114,44 +106,14 @@ async def _streamed(store: Store, graph: str | None) -> AsyncIterator[bytes]:
         stop.set()
 
 
-# Dumps of a store that counts its writes (the embedded one), written to files once per state
-# of the store and sent from there: the whole dataset took 22 s of CPU to dump at a million
-# triples, in the server's process, and anyone may start many downloads at once. One file is
-# written at a time; a file of an earlier state is removed a minute after a newer is written.
-_FILES: StoreCache[Path] = StoreCache(64, name="dumps")
-_WRITING = threading.Lock()
-_STALE_AFTER_S = 60.0
-
-
-@functools.cache
-def _directory() -> Path:
-    path = Path(tempfile.mkdtemp(prefix="jixiao-dumps-"))
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
-    return path
-
-
-def _written(store: Store, generation: int, graph: str | None) -> Path:
-    key = hashlib.sha256((graph or "").encode()).hexdigest()[:16]
-    path = _directory() / f"{id(store)}-{generation}-{key}.nq.gz"
-    with _WRITING:
-        described.write_dump(store, graph, path)
-        for old in _directory().glob(f"{id(store)}-*.nq.gz"):
-            with contextlib.suppress(OSError, ValueError):
-                stale = int(old.name.split("-")[1]) < generation
-                if stale and time.time() - old.stat().st_mtime > _STALE_AFTER_S:
-                    old.unlink()
-    return path
-
-
 async def _dump(request: Request, graph: str | None, filename: str) -> Response:
     store = store_of(request)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    generation = getattr(store, "generation", None)
-    if not isinstance(generation, int):  # a remote store: streamed as it is read
+    path = await dump_file(store, graph)
+    if path is None:  # a remote store: streamed as it is read
         return StreamingResponse(
             _streamed(store, graph), media_type="application/gzip", headers=headers
         )
-    path = await _FILES.aget(store, graph, lambda: _written(store, generation, graph))
     return FileResponse(path, media_type="application/gzip", headers=headers)
 
 
