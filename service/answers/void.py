@@ -193,13 +193,14 @@ def dataset_description(
     return g
 
 
-def dump_chunks(store: Store, graph: str | None, *, trig: bool = False) -> Iterator[bytes]:
-    """The quads of ``graph`` (or of the whole store) as gzip-compressed N-Quads chunks, or
-    with ``trig`` as TriG (each run of quads of one graph in a block of its own)."""
+def dump_chunks(store: Store, graph: str | None, *, form: str = "nquads") -> Iterator[bytes]:
+    """The quads of ``graph`` (or of the whole store) as gzip-compressed chunks of N-Quads,
+    of TriG (``form="trig"``: each run of quads of one graph in a block of its own) or of
+    N-Triples (``form="ntriples"``: the triples, whatever their graph)."""
     gzip = zlib.compressobj(6, zlib.DEFLATED, 31)
     buffered: list[str] = []
     size = 0
-    for line in _trig(store, graph) if trig else _nquads(store, graph):
+    for line in _FORMS[form](store, graph):
         buffered.append(line)
         size += len(line)
         if size >= _CHUNK:
@@ -208,12 +209,12 @@ def dump_chunks(store: Store, graph: str | None, *, trig: bool = False) -> Itera
     yield gzip.compress("".join(buffered).encode("utf-8")) + gzip.flush()
 
 
-def write_dump(store: Store, graph: str | None, path: Path, *, trig: bool = False) -> None:
+def write_dump(store: Store, graph: str | None, path: Path, *, form: str = "nquads") -> None:
     """:func:`dump_chunks` into ``path``, written beside it and renamed once whole."""
     partial = path.with_name(path.name + ".partial")
     try:
         with partial.open("wb") as out:
-            for chunk in dump_chunks(store, graph, trig=trig):
+            for chunk in dump_chunks(store, graph, form=form):
                 out.write(chunk)
         partial.replace(path)
     finally:
@@ -237,3 +238,11 @@ def _trig(store: Store, graph: str | None) -> Iterator[str]:
         yield f"{quad.subject} {quad.predicate} {quad.object} .\n"
     if current is not None:
         yield "}\n"
+
+
+def _ntriples(store: Store, graph: str | None) -> Iterator[str]:
+    for quad in store.quads(graph):
+        yield f"{quad.subject} {quad.predicate} {quad.object} .\n"
+
+
+_FORMS = {"nquads": _nquads, "trig": _trig, "ntriples": _ntriples}

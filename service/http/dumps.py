@@ -45,11 +45,11 @@ def _directory() -> Path:
     return path
 
 
-def _written(store: Store, generation: int, graph: str | None, trig: bool) -> Path:
-    key = hashlib.sha256(f"{trig} {graph or ''}".encode()).hexdigest()[:16]
+def _written(store: Store, generation: int, graph: str | None, form: str) -> Path:
+    key = hashlib.sha256(f"{form} {graph or ''}".encode()).hexdigest()[:16]
     path = _directory() / f"{id(store)}-{generation}-{key}.gz"
     with _WRITING:
-        described.write_dump(store, graph, path, trig=trig)
+        described.write_dump(store, graph, path, form=form)
         for old in _directory().glob(f"{id(store)}-*.gz"):
             with contextlib.suppress(OSError, ValueError):
                 stale = int(old.name.split("-")[1]) < generation
@@ -58,13 +58,14 @@ def _written(store: Store, generation: int, graph: str | None, trig: bool) -> Pa
     return path
 
 
-async def dump_file(store: Store, graph: str | None, *, trig: bool = False) -> Path | None:
-    """The gzip-compressed dump of ``graph`` (None: every graph) as N-Quads, or TriG, of the
-    store as it is now; None over a store that does not count its writes (a remote one)."""
+async def dump_file(store: Store, graph: str | None, *, form: str = "nquads") -> Path | None:
+    """The gzip-compressed dump of ``graph`` (None: every graph) in ``form`` (see
+    :func:`~jixiao.service.answers.void.dump_chunks`) of the store as it is now; None over a
+    store that does not count its writes (a remote one)."""
     generation = getattr(store, "generation", None)
     if not isinstance(generation, int):
         return None
-    return await _FILES.aget(store, (graph, trig), lambda: _written(store, generation, graph, trig))
+    return await _FILES.aget(store, (graph, form), lambda: _written(store, generation, graph, form))
 
 
 async def inflated(path: Path) -> AsyncIterator[bytes]:

@@ -187,9 +187,9 @@ async def test_a_dump_is_written_once_until_the_next_write(
     made: list[str | None] = []
     real = void_module.dump_chunks
 
-    def counting(store: object, graph: str | None, *, trig: bool = False) -> Iterator[bytes]:
+    def counting(store: object, graph: str | None, *, form: str = "nquads") -> Iterator[bytes]:
         made.append(graph)
-        return real(store, graph, trig=trig)  # type: ignore[arg-type]
+        return real(store, graph, form=form)  # type: ignore[arg-type]
 
     monkeypatch.setattr(void_module, "dump_chunks", counting)
     async with seeded_app_client(SITE, write_token=WRITE_TOKEN) as client:
