@@ -94,6 +94,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         10 * 1024 * 1024, description="Largest request body accepted (bytes); larger gets HTTP 413."
     )
+    max_head_bytes: int = Field(
+        1024 * 1024,
+        ge=1024,
+        description="Largest request head (request line and headers, bytes); a longer request "
+        "line gets HTTP 414, longer headers 431, and the connection is closed.",
+    )
     max_input_bytes: int = Field(
         64 * 1024 * 1024,
         ge=1,

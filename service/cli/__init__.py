@@ -312,6 +312,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from jixiao.service.http.app import create_app
+    from jixiao.service.http.heads import bounded_protocol
     from jixiao.service.http.middleware import log_access_to_stderr
 
     settings = _settings(args)
@@ -322,6 +323,7 @@ def _serve(args: argparse.Namespace) -> int:
             host=settings.host,
             port=settings.port,
             timeout_keep_alive=settings.keep_alive_timeout,
+            http=bounded_protocol(settings.max_head_bytes),
             log_level="info",
             access_log=False,
         )

@@ -6,10 +6,12 @@ as a terminal sends it), with no traceback, and even once it is killed (SIGKILL)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -202,3 +204,69 @@ def test_metrics_are_scraped_from_a_real_server(tmp_path: Path) -> None:
     assert samples[("jixiao_store_quads", ())] > 0  # the vocabulary
     assert samples[("process_resident_memory_bytes", ())] > 0
     assert samples[("process_cpu_seconds_total", ())] > 0
+
+
+def _sent_raw(url: str, head: bytes, size: int) -> tuple[bytes, float]:
+    """``head`` followed by ``size`` bytes of ``A`` on a raw connection, then the end of a
+    request; what the server answered, and how long the sending took."""
+    import socket
+
+    host, port = url.removeprefix("http://").split(":")
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        try:
+            conn.sendall(head)
+            chunk = b"A" * (1 << 16)
+            for _ in range(size // len(chunk)):
+                conn.sendall(chunk)
+            conn.sendall(b"\r\nHost: x\r\n\r\n")
+        except OSError:  # closed by the server once it had seen enough
+            pass
+        answer = b""
+        with contextlib.suppress(OSError):
+            while part := conn.recv(65536):
+                answer += part
+    return answer, time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    ("head", "status"),
+    [
+        (b"GET /sparql?query=", b"414"),  # a request line of 32 MB
+        (b"GET /healthz HTTP/1.1\r\nX-Padding: ", b"431"),  # a header of 32 MB
+    ],
+)
+def test_an_endless_request_head_is_refused_without_stalling_the_loop(
+    tmp_path: Path, head: bytes, status: bytes
+) -> None:
+    """uvicorn's httptools protocol gathers a request line by concatenating bytes: a 100 MB
+    URL took 12 s of the event loop, and /healthz waited 8.4 s meanwhile. A head past
+    JIXIAO_MAX_HEAD_BYTES is answered 414 (its line) or 431 (its headers), and closed."""
+    with serving(tmp_path, ":memory:") as server:
+        worst = 0.0
+        stop = threading.Event()
+
+        def probe() -> None:
+            nonlocal worst
+            with httpx.Client(timeout=60) as client:
+                while not stop.is_set():
+                    started = time.monotonic()
+                    client.get(f"{server.url}/healthz")
+                    worst = max(worst, time.monotonic() - started)
+                    time.sleep(0.02)
+
+        prober = threading.Thread(target=probe)
+        prober.start()
+        try:
+            answer, _ = _sent_raw(server.url, head, 32 << 20)
+        finally:
+            stop.set()
+            prober.join()
+        long_query = "ASK { FILTER (" + " || ".join(["true"] * 5000) + ") }"  # 40 kB, fine
+        fine = httpx.get(f"{server.url}/sparql", params={"query": long_query}, timeout=30)
+    first_line, _, rest = answer.partition(b"\r\n")
+    assert first_line.split()[1] == status, answer[:200]
+    body = json.loads(rest.split(b"\r\n\r\n", 1)[1])
+    assert set(body) == {"error", "message"} and "JIXIAO_MAX_HEAD_BYTES" in body["message"]
+    assert worst < 2.0
+    assert fine.status_code == 200
