@@ -100,6 +100,13 @@ class Settings(BaseSettings):
         description="Largest request head (request line and headers, bytes); a longer request "
         "line gets HTTP 414, longer headers 431, and the connection is closed.",
     )
+    head_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Most seconds a request's head (request line and headers) may take to "
+        "arrive, from the connection's start or the request's first byte; then HTTP 408 and "
+        "the connection is closed.",
+    )
     max_input_bytes: int = Field(
         64 * 1024 * 1024,
         ge=1,

@@ -323,7 +323,7 @@ def _serve(args: argparse.Namespace) -> int:
             host=settings.host,
             port=settings.port,
             timeout_keep_alive=settings.keep_alive_timeout,
-            http=bounded_protocol(settings.max_head_bytes),
+            http=bounded_protocol(settings.max_head_bytes, settings.head_timeout),
             log_level="info",
             access_log=False,
         )

@@ -41,7 +41,7 @@ class Serving:
 
 
 @contextmanager
-def serving(tmp_path: Path, store: str) -> Iterator[Serving]:
+def serving(tmp_path: Path, store: str, **env: str) -> Iterator[Serving]:
     """``jixiao serve`` in a session of its own (so a signal to its group reaches only it
     and its children), its standard output and error in files."""
     port = free_port()
@@ -50,7 +50,7 @@ def serving(tmp_path: Path, store: str) -> Iterator[Serving]:
     with out.open("wb") as stdout, err.open("wb") as stderr:
         process = subprocess.Popen(
             [str(BIN / "jixiao"), "serve", "--store", store, "--port", str(port)],
-            env={**os.environ, "JIXIAO_WRITE_TOKEN": WRITE_TOKEN},
+            env={**os.environ, "JIXIAO_WRITE_TOKEN": WRITE_TOKEN, **env},
             stdout=stdout,
             stderr=stderr,
             start_new_session=True,
@@ -269,4 +269,29 @@ def test_an_endless_request_head_is_refused_without_stalling_the_loop(
     body = json.loads(rest.split(b"\r\n\r\n", 1)[1])
     assert set(body) == {"error", "message"} and "JIXIAO_MAX_HEAD_BYTES" in body["message"]
     assert worst < 2.0
+    assert fine.status_code == 200
+
+
+@pytest.mark.parametrize("sent", [b"", b"GET /healthz HTTP/1.1\r\nHost: x\r\n"])
+def test_a_head_that_does_not_arrive_in_time_is_refused(tmp_path: Path, sent: bytes) -> None:
+    """A connection that sends nothing, or a head that never ends, was held open for ever
+    (enough of them use up the server's file descriptors): past JIXIAO_HEAD_TIMEOUT it is
+    answered 408 and closed, and a request on time is answered as ever."""
+    import socket
+
+    with serving(tmp_path, ":memory:", JIXIAO_HEAD_TIMEOUT="1") as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        started = time.monotonic()
+        with socket.create_connection((host, int(port)), timeout=20) as conn:
+            conn.sendall(sent)
+            answer = b""
+            while part := conn.recv(65536):
+                answer += part
+        waited = time.monotonic() - started
+        fine = httpx.get(f"{server.url}/healthz", timeout=10)
+    first_line, _, rest = answer.partition(b"\r\n")
+    assert first_line.split()[1] == b"408", answer[:200]
+    body = json.loads(rest.split(b"\r\n\r\n", 1)[1])
+    assert body["error"] == "RequestTimeout" and "JIXIAO_HEAD_TIMEOUT" in body["message"]
+    assert 0.9 < waited < 10
     assert fine.status_code == 200
