@@ -38,6 +38,7 @@ __all__ = [
     "QueryError",
     "QueryMemoryLimit",
     "QueryTimeout",
+    "RequestTimeout",
     "ServiceBusy",
     "StoreError",
     "Unauthorized",
@@ -112,6 +113,14 @@ class BodyTooLarge(HttpError):
     """The request body exceeds ``max_body_bytes``."""
 
     http_status = 413
+
+
+class RequestTimeout(HttpError):
+    """The request body did not arrive within ``body_timeout`` seconds; the connection is
+    closed (what is left of the body is not read)."""
+
+    http_status = 408
+    headers: ClassVar[Mapping[str, str]] = {"Connection": "close"}
 
 
 class UnsupportedMediaType(HttpError):

@@ -107,6 +107,12 @@ class Settings(BaseSettings):
         "arrive, from the connection's start or the request's first byte; then HTTP 408 and "
         "the connection is closed.",
     )
+    body_timeout: float = Field(
+        60.0,
+        gt=0,
+        description="Most seconds a request's body may take to arrive, from the end of its "
+        "head; then HTTP 408 and the connection is closed.",
+    )
     max_input_bytes: int = Field(
         64 * 1024 * 1024,
         ge=1,

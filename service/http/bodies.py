@@ -18,11 +18,12 @@ from __future__ import annotations
 import gzip
 import re
 
+import anyio
 from anyio import to_thread
 from fastapi import Request
 from fastapi.responses import Response
 
-from jixiao.service.errors import BodyTooLarge
+from jixiao.service.errors import BodyTooLarge, RequestTimeout
 
 __all__ = ["MIN_BYTES", "accepts_gzip", "gzipped", "read_body", "respond"]
 
@@ -76,15 +77,23 @@ def respond(
     return Response(body, media_type=media_type, headers=out)
 
 
-async def read_body(request: Request, max_bytes: int) -> bytes:
-    """The request body, or :class:`BodyTooLarge` as soon as it passes ``max_bytes``."""
+async def read_body(request: Request, max_bytes: int, timeout: float) -> bytes:
+    """The request body; :class:`BodyTooLarge` as soon as it passes ``max_bytes``, and
+    :class:`RequestTimeout` if it is not whole within ``timeout`` seconds (a body trickled a
+    byte at a time would hold its request for as long as its client liked)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
         raise BodyTooLarge(f"the request body is larger than {max_bytes} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise BodyTooLarge(f"the request body is larger than {max_bytes} bytes")
-        chunks.append(chunk)
+    try:
+        with anyio.fail_after(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise BodyTooLarge(f"the request body is larger than {max_bytes} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise RequestTimeout(
+            f"the request body was not whole within {timeout:g} s (setting JIXIAO_BODY_TIMEOUT)"
+        ) from None
     return b"".join(chunks)

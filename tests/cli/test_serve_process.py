@@ -295,3 +295,43 @@ def test_a_head_that_does_not_arrive_in_time_is_refused(tmp_path: Path, sent: by
     assert body["error"] == "RequestTimeout" and "JIXIAO_HEAD_TIMEOUT" in body["message"]
     assert 0.9 < waited < 10
     assert fine.status_code == 200
+
+
+def test_a_body_that_does_not_arrive_in_time_is_refused(tmp_path: Path) -> None:
+    """A body trickled a byte at a time held its request (and a connection) for as long as
+    the client liked: past JIXIAO_BODY_TIMEOUT from the end of the head it is answered 408."""
+    import socket
+
+    with serving(tmp_path, ":memory:", JIXIAO_BODY_TIMEOUT="1") as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        started = time.monotonic()
+        with socket.create_connection((host, int(port)), timeout=20) as conn:
+            conn.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                b"Content-Length: 100\r\n\r\nASK"
+            )
+            answer = b""
+            with contextlib.suppress(OSError):
+                for _ in range(40):  # a byte every 0.1 s: 4 s for the rest, were it let
+                    conn.sendall(b" ")
+                    time.sleep(0.1)
+                    if answer := answer + _ready(conn):
+                        break
+                while part := conn.recv(65536):
+                    answer += part
+        waited = time.monotonic() - started
+    first_line, _, rest = answer.partition(b"\r\n")
+    assert first_line.split()[1] == b"408", answer[:300]
+    body = json.loads(rest.split(b"\r\n\r\n", 1)[1])
+    assert body["error"] == "RequestTimeout" and "JIXIAO_BODY_TIMEOUT" in body["message"]
+    assert waited < 3.5
+
+
+def _ready(conn: object) -> bytes:
+    """What ``conn`` has to read now, without waiting."""
+    import select
+    import socket
+
+    assert isinstance(conn, socket.socket)
+    readable, _, _ = select.select([conn], [], [], 0)
+    return conn.recv(65536) if readable else b""

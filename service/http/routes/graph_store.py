@@ -203,7 +203,7 @@ async def _serve(request: Request, path: str | None) -> Response:
         await run_in_threadpool(store.drop_graph, graph)
         return Response(status_code=204)
 
-    body = await read_body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.max_body_bytes, settings.body_timeout)
     created_location: str | None = None
     if target is _NO_GRAPH:
         if request.method == "PUT":

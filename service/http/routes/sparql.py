@@ -78,6 +78,7 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
     401: {"description": "Update without `Authorization: Bearer <token>`."},
     403: {"description": "Wrong token, writes disabled, or SERVICE/LOAD refused."},
     406: {"description": "No result format fits `Accept`."},
+    408: {"description": "Request body not whole within `body_timeout` seconds."},
     413: {"description": "Request body larger than `max_body_bytes`."},
     415: {"description": "POST body in an unsupported media type or charset."},
     503: {"description": "Query time limit reached, or the store is unavailable."},
@@ -112,7 +113,9 @@ async def _handle(request: Request) -> Response:
     authorization = request.headers.get("authorization")
     if request.method == "POST" and is_direct_update(content_type):
         check_write_token(authorization, settings.write_token)
-    body = await read_body(request, settings.max_body_bytes) if request.method == "POST" else b""
+    body = b""
+    if request.method == "POST":
+        body = await read_body(request, settings.max_body_bytes, settings.body_timeout)
 
     def checked() -> tuple[Operation, Page | None]:
         if form_has_update(content_type, body):

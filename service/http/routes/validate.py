@@ -42,7 +42,7 @@ from jixiao.service.http.bodies import read_body
 from jixiao.service.http.i18n import N_, gettext_for
 from jixiao.service.http.multipart import multipart_parts
 from jixiao.service.http.negotiation import negotiate
-from jixiao.service.http.state import AppSettings
+from jixiao.service.http.state import AppSettings, settings_of
 from jixiao.service.http.templating import language, render
 from jixiao.service.pipeline.corpus import exit_with_parent
 from jixiao.shapes.contexts import allowed_hosts
@@ -254,7 +254,8 @@ def _media(request: Request) -> str:
 async def _upload(request: Request, max_bytes: int) -> tuple[str, bytes, str, int | None]:
     """(kind, bytes, name, year) of the request: kind is "table" or an rdflib format."""
     media = _media(request)
-    body = await read_body(request, max_bytes)  # the cap holds for every kind of body
+    timeout = settings_of(request).body_timeout
+    body = await read_body(request, max_bytes, timeout)  # the cap holds for every kind of body
     if media == "text/plain":
         return "table", body, "upload.txt", _year(request.query_params.get("year"))
     found = by_media(media)
