@@ -158,3 +158,33 @@ async def test_a_large_graph_is_sent_as_lines_never_held_in_memory(
     assert "application/n-triples" in refused.json()["message"]
     assert head.status_code == 200 and head.content == b""
     assert pretty.status_code == 200 and "@prefix" in pretty.text  # a small graph as before
+
+
+async def test_a_graph_found_large_is_not_read_again_until_the_next_write(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whether a graph is past the size kept in memory is found by reading it (100,001
+    triples of the series graph): once per state of the store, not at every GET."""
+    from jixiao.service.http.routes import graph_store
+
+    monkeypatch.setattr(graph_store, "IN_MEMORY_TRIPLES", 3)
+    read: list[object] = []
+    real = graph_store._more_than
+
+    def counting(store: object, graph: str | None, most: int) -> bool:
+        read.append(graph)
+        return real(store, graph, most)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(graph_store, "_more_than", counting)
+    lines = [f"<http://example.org/s{i}> <http://example.org/p> {i} ." for i in range(5)]
+    nt = {"accept": "application/n-triples"}
+    async with app_client(_settings()) as client:
+        body = "\n".join(lines).encode()
+        assert (await client.put(GRAPH, content=body, headers={**TURTLE, **AUTH})).is_success
+        first, again = await client.get(GRAPH, headers=nt), await client.get(GRAPH, headers=nt)
+        assert first.content == again.content and first.text.count(" .") == 5
+        assert len(read) == 1
+        body = body + b"\n<http://example.org/s> <http://example.org/p> 6 ."
+        assert (await client.post(GRAPH, content=body, headers={**TURTLE, **AUTH})).is_success
+        after = await client.get(GRAPH, headers=nt)
+        assert after.text.count(" .") == 6 and len(read) == 2

@@ -35,6 +35,7 @@ from jixiao.service.http.protocol import check_write_token, parse_iri
 from jixiao.service.http.state import settings_of, store_of
 from jixiao.service.query.text import nesting_depth
 from jixiao.service.store.base import Store
+from jixiao.service.store.cache import StoreCache
 from jixiao.shapes.contexts import ContextRefused, allowed_hosts, self_contained
 
 __all__ = ["router"]
@@ -134,18 +135,21 @@ IN_MEMORY_TRIPLES = 100_000
 _LINES = ("application/n-triples", "text/turtle")
 
 
-def _at_most(store: Store, graph: str | None, most: int) -> list[ox.Triple] | None:
-    """The triples of ``graph`` if it has at most ``most``, else None (reading ``most + 1``)."""
-    triples = [quad.triple for quad in itertools.islice(store.quads(graph), most + 1)]
-    return triples if len(triples) <= most else None
+# Whether a graph is past IN_MEMORY_TRIPLES, by graph, until the store's next write.
+_LARGE: StoreCache[bool] = StoreCache(1024, name="graph-sizes")
+
+
+def _more_than(store: Store, graph: str | None, most: int) -> bool:
+    """Whether ``graph`` holds more than ``most`` triples (reading at most ``most + 1``)."""
+    return sum(1 for _ in itertools.islice(store.quads(graph), most + 1)) > most
 
 
 async def _graph(request: Request, store: Store, graph: str | None) -> Response:
     if getattr(store, "generation", None) is None:  # a remote store: read as it answers
         return await run_in_threadpool(lambda: _graph_response(request, store.read_graph(graph)))
-    triples = await run_in_threadpool(_at_most, store, graph, IN_MEMORY_TRIPLES)
-    if triples is not None:
-        return await run_in_threadpool(_graph_response, request, triples)
+    most = IN_MEMORY_TRIPLES
+    if not await _LARGE.aget(store, (graph, most), lambda: _more_than(store, graph, most)):
+        return await run_in_threadpool(lambda: _graph_response(request, store.read_graph(graph)))
     media = negotiate(request.headers.get("accept"), _LINES)
     if media is None:
         raise NotAcceptable(
